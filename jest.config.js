@@ -1,0 +1,8 @@
+/** Jest: ts-jest in transpile-only mode; `npm run typecheck` does the type checking once for the whole tree. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 20000,
+};
