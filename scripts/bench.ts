@@ -1,0 +1,225 @@
+/**
+ * `npm run bench` (issue 5): drives the real server (dist/src/server.js, NODE_ENV=production, JWT on) with
+ * signed patient-view requests carrying a full prefetch of 50 / 500 / 5 000 resources and order-select with
+ * two draft orders, at 1 and 10 connections, and the same bodies against a bare express JSON endpoint (the
+ * floor). Prints a Markdown table, writes bench-results/latest.json (and docs/benchmark.md with --docs).
+ *
+ * Options: --quick (a quarter of the requests), --docs, --cpu-prof (server profile into bench-results/profiles),
+ * --sizes=50,500,5000, --connections=1,10.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateRecord } from './lib/generate-record';
+import { bodyFactory, buildHookRequest, type Hook } from './lib/hook-request';
+import { runLoad, send, type LoadResult } from './lib/http-client';
+import { createIssuer } from './lib/jwt-signer';
+import { countPrefetched } from './lib/prefetch-fill';
+import { repoRoot } from './lib/repo-root';
+import { builtServerEntry, freePort, startProcess, writeServiceConfig, type RunningServer } from './lib/server-process';
+import { summarise, type LatencySummary } from './lib/stats';
+
+/** Targets of issue 5 (2-core machine). */
+const TARGETS = { p50Us500: 3000, p99Us500: 10_000, floorThroughputShare: 0.5, linearFactor: 12, peakRssMiB: 200, readyMs: 2000 };
+
+const SERVICE = { 'patient-view': 'hcc-consensus-patient-view', 'order-select': 'hcc-consensus-order-select' } as const;
+
+interface CaseResult {
+  readonly name: string;
+  readonly hook: Hook;
+  readonly resources: number;
+  readonly prefetched: number;
+  readonly bodyBytes: number;
+  readonly connections: number;
+  readonly service: LatencySummary & { rps: number; statuses: Record<string, number>; firstError?: string };
+  readonly floor: LatencySummary & { rps: number; statuses: Record<string, number> };
+  readonly p50RatioToFloor: number;
+  readonly rpsShareOfFloor: number;
+  readonly serviceRssMiBAfter: number;
+}
+
+const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+const mib = (kib: number): number => Math.round((kib / 1024) * 10) / 10;
+const ms = (us: number): string => (us / 1000).toFixed(2);
+
+function requestsFor(resources: number, quick: boolean): { count: number; warmup: number } {
+  const base = resources >= 5000 ? { count: 300, warmup: 40 } : { count: 2000, warmup: 300 };
+  return quick ? { count: Math.ceil(base.count / 4), warmup: Math.ceil(base.warmup / 4) } : base;
+}
+
+function summariseRun(r: LoadResult): LatencySummary & { rps: number; statuses: Record<string, number>; firstError?: string } {
+  const s = summarise(r.samplesNs);
+  const rps = Math.round((r.samplesNs.length / (Number(r.elapsedNs) / 1e9)) * 10) / 10;
+  return { ...s, rps, statuses: r.statuses, ...(r.firstError === undefined ? {} : { firstError: r.firstError }) };
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const quick = flag('quick');
+  const sizes = (arg('sizes') ?? '50,500,5000').split(',').map(Number);
+  const connectionCounts = (arg('connections') ?? '1,10').split(',').map(Number);
+  const entry = builtServerEntry();
+  const issuer = createIssuer();
+  const port = await freePort();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hcc-cds-bench-'));
+  const { configPath } = writeServiceConfig({ issuer, port, dir: tmp, extra: { bodyLimit: '50mb' } });
+  const profileDir = path.join(root, 'bench-results', 'profiles');
+  const nodeArgs = flag('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  if (nodeArgs.length > 0) mkdirSync(profileDir, { recursive: true });
+
+  const server = await startProcess({
+    entry,
+    port,
+    nodeArgs,
+    env: { NODE_ENV: 'production', HCC_CDS_CONFIG: configPath, LOG_LEVEL: 'warn' },
+    probeHeaders: (url) => ({ authorization: `Bearer ${issuer.sign(url)}` }),
+  });
+  const memAfterStart = server.memory();
+  let peakRssKiB = memAfterStart.rssKiB;
+  const sampler = setInterval(() => {
+    peakRssKiB = Math.max(peakRssKiB, server.memory().rssKiB);
+  }, 20);
+
+  const floorPort = await freePort();
+  const floor: RunningServer = await startProcess({ entry: 'dist/scripts/floor-server.js', port: floorPort, env: { NODE_ENV: 'production' } });
+
+  const discoveryUrl = `${server.baseUrl}/cds-services`;
+  const discovery = await send(undefined, { method: 'GET', url: discoveryUrl, headers: { authorization: `Bearer ${issuer.sign(discoveryUrl)}` } });
+  const services = (JSON.parse(discovery.body.toString('utf8')) as { services: { id: string; prefetch?: Record<string, string> }[] }).services;
+  const templatesOf = (id: string): Record<string, string> => {
+    const svc = services.find((s) => s.id === id);
+    if (svc === undefined) throw new Error(`service ${id} is not in discovery (${services.map((s) => s.id).join(', ')})`);
+    return svc.prefetch ?? {};
+  };
+
+  const cases: { hook: Hook; size: number }[] = [
+    ...sizes.map((size) => ({ hook: 'patient-view' as const, size })),
+    { hook: 'order-select', size: 500 },
+  ];
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const patientId = `bench-${c.size}`;
+    const record = generateRecord({ size: c.size, patientId, seed: c.size });
+    const serviceId = SERVICE[c.hook as keyof typeof SERVICE];
+    const request = buildHookRequest({ hook: c.hook, patientId, resources: record.resources, prefetchTemplates: templatesOf(serviceId) });
+    const prefetched = countPrefetched(request['prefetch'] as Record<string, never>);
+    const body = bodyFactory(request);
+    const url = `${server.baseUrl}/cds-services/${serviceId}`;
+    const floorUrl = `${floor.baseUrl}/cds-services/${serviceId}`;
+    for (const connections of connectionCounts) {
+      const { count, warmup } = requestsFor(c.size, quick);
+      // Tokens are signed before the timed loop so that signing cost is not measured.
+      const tokens = Array.from({ length: count + warmup }, () => issuer.sign(url));
+      const make = (base: string, offset: number) => (i: number) => ({
+        method: 'POST' as const,
+        url: base,
+        headers: { authorization: `Bearer ${tokens[offset + i] ?? ''}`, 'content-type': 'application/json' },
+        body: body.next(),
+      });
+      await runLoad(make(url, 0), warmup, connections);
+      await runLoad(make(floorUrl, 0), warmup, connections);
+      const svc = summariseRun(await runLoad(make(url, warmup), count, connections));
+      const flo = summariseRun(await runLoad(make(floorUrl, 0), count, connections));
+      const result: CaseResult = {
+        name: `${c.hook} ${c.size}`,
+        hook: c.hook,
+        resources: c.size,
+        prefetched,
+        bodyBytes: body.bytes,
+        connections,
+        service: svc,
+        floor: flo,
+        p50RatioToFloor: Math.round((svc.p50Us / flo.p50Us) * 100) / 100,
+        rpsShareOfFloor: Math.round((svc.rps / flo.rps) * 100) / 100,
+        serviceRssMiBAfter: mib(server.memory().rssKiB),
+      };
+      results.push(result);
+      process.stderr.write(`${result.name} @${connections}: p50 ${ms(svc.p50Us)} ms (floor ${ms(flo.p50Us)}), ${svc.rps} rps, statuses ${JSON.stringify(svc.statuses)}\n`);
+      if (svc.firstError !== undefined) process.stderr.write(`  first non-2xx: ${svc.firstError}\n`);
+    }
+  }
+  clearInterval(sampler);
+  const memEnd = server.memory();
+  peakRssKiB = Math.max(peakRssKiB, memEnd.hwmKiB);
+  await floor.stop('SIGTERM');
+  const exit = await server.stop('SIGTERM', 10_000);
+  rmSync(tmp, { recursive: true, force: true });
+
+  const at = (size: number, conns: number, hook: Hook = 'patient-view'): CaseResult | undefined =>
+    results.find((r) => r.resources === size && r.connections === conns && r.hook === hook);
+  const r500 = at(500, 1);
+  const r5000 = at(5000, 1);
+  const checks = [
+    { target: 'p50 ≤ 3 ms (500 resources, 1 connection)', value: r500 ? `${ms(r500.service.p50Us)} ms` : 'n/a', met: r500 !== undefined && r500.service.p50Us <= TARGETS.p50Us500 },
+    { target: 'p99 ≤ 10 ms (500 resources, 1 connection)', value: r500 ? `${ms(r500.service.p99Us)} ms` : 'n/a', met: r500 !== undefined && r500.service.p99Us <= TARGETS.p99Us500 },
+    ...connectionCounts.map((conns) => {
+      const r = at(500, conns);
+      return { target: `throughput ≥ ½ floor (500 resources, ${conns} conn.)`, value: r ? `${r.rpsShareOfFloor} × floor` : 'n/a', met: r !== undefined && r.rpsShareOfFloor >= TARGETS.floorThroughputShare };
+    }),
+    {
+      target: 'linear: p50(5 000) ≤ 12 × p50(500)',
+      value: r500 && r5000 ? `${(r5000.service.p50Us / r500.service.p50Us).toFixed(1)} ×` : 'n/a',
+      met: r500 !== undefined && r5000 !== undefined && r5000.service.p50Us <= TARGETS.linearFactor * r500.service.p50Us,
+    },
+    { target: 'peak RSS < 200 MiB', value: `${mib(peakRssKiB)} MiB`, met: mib(peakRssKiB) < TARGETS.peakRssMiB },
+    { target: 'ready < 2 s (spawn → first discovery 200)', value: `${Math.round(server.readyMs)} ms`, met: server.readyMs < TARGETS.readyMs },
+  ];
+
+  const machine = {
+    nproc: Number(execSync('nproc').toString().trim()),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+  const lines: string[] = [];
+  lines.push(`Machine: ${machine.nproc} CPU (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}${quick ? ' — quick run' : ''}`);
+  lines.push('');
+  lines.push(`Server: ready in ${Math.round(server.readyMs)} ms; RSS after start ${mib(memAfterStart.rssKiB)} MiB, peak ${mib(peakRssKiB)} MiB; exit on SIGTERM: ${JSON.stringify(exit)}`);
+  lines.push('');
+  lines.push('| case | resources (prefetched) | body | conn. | n | p50 ms | p90 ms | p99 ms | req/s | floor p50 ms | floor p99 ms | floor req/s | p50 ÷ floor | req/s share of floor | RSS MiB | non-200 |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const non200 = Object.entries(r.service.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(' ') || '0';
+    lines.push(
+      `| ${r.hook} | ${r.resources} (${r.prefetched}) | ${(r.bodyBytes / 1024).toFixed(0)} KiB | ${r.connections} | ${r.service.count} | ${ms(r.service.p50Us)} | ${ms(r.service.p90Us)} | ${ms(r.service.p99Us)} | ${r.service.rps} | ${ms(r.floor.p50Us)} | ${ms(r.floor.p99Us)} | ${r.floor.rps} | ${r.p50RatioToFloor} | ${r.rpsShareOfFloor} | ${r.serviceRssMiBAfter} | ${non200} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| target | measured | met |');
+  lines.push('| --- | --- | --- |');
+  for (const c of checks) lines.push(`| ${c.target} | ${c.value} | ${c.met ? 'yes' : '**no**'} |`);
+  const table = lines.join('\n');
+  process.stdout.write(`${table}\n`);
+
+  const outDir = path.join(root, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  const json = { at: new Date().toISOString(), machine, quick, readyMs: server.readyMs, rssAfterStartMiB: mib(memAfterStart.rssKiB), peakRssMiB: mib(peakRssKiB), targets: TARGETS, checks, results };
+  writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+  if (flag('cpu-prof')) process.stderr.write(`profiles: ${readdirSync(profileDir).map((f) => path.join(profileDir, f)).join(', ')}\n`);
+  if (flag('docs')) {
+    const doc = [
+      '# Benchmark',
+      '',
+      'Produced by `npm run bench -- --docs` (scripts/bench.ts): the real server as a child process (NODE_ENV=production,',
+      'ES384 JWT verified on every call, fresh `jti`, `aud` = the exact URL), patient-view with a full prefetch',
+      'generated by scripts/lib/generate-record.ts, order-select with two draft orders (atezolizumab, TACE) and a 500-resource',
+      'prefetch, each at 1 and 10 keep-alive connections (closed loop, own node:http client, tokens signed before the',
+      'timed loop). The floor is a bare express 5 endpoint (scripts/floor-server.ts) that parses the same body and replies.',
+      'Latency is measured from writing the request to reading the last byte of the answer (process.hrtime.bigint).',
+      '',
+      `Run at ${json.at}.`,
+      '',
+      table,
+      '',
+    ].join('\n');
+    writeFileSync(path.join(root, 'docs', 'benchmark.md'), doc);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
