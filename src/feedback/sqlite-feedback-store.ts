@@ -1,0 +1,142 @@
+/**
+ * FeedbackStore on SQLite (better-sqlite3): WAL journal, synchronous=FULL, so a feedback batch is durable when
+ * recordFeedback returns and the HTTP 200 is sent. Duplicates are ignored through a unique key
+ * (card uuid, outcome, outcome timestamp, suggestion id) — CDS Hooks 2.0 § Feedback allows repeats.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../shared/errors';
+import type { CardLogEntry, FeedbackItem, FeedbackReceipt, FeedbackStore, RecommendationStats } from './feedback-store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS card_log (
+  card_uuid TEXT PRIMARY KEY,
+  service_id TEXT NOT NULL,
+  hook_instance TEXT NOT NULL,
+  kb_version TEXT NOT NULL,
+  served_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS card_recommendation (
+  card_uuid TEXT NOT NULL REFERENCES card_log(card_uuid),
+  recommendation_id TEXT NOT NULL,
+  PRIMARY KEY (card_uuid, recommendation_id)
+);
+CREATE TABLE IF NOT EXISTS feedback (
+  id INTEGER PRIMARY KEY,
+  service_id TEXT NOT NULL,
+  card_uuid TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'overridden')),
+  outcome_timestamp TEXT NOT NULL,
+  suggestion_id TEXT NOT NULL DEFAULT '',
+  override_code TEXT,
+  override_system TEXT,
+  override_display TEXT,
+  user_comment TEXT,
+  client_iss TEXT,
+  received_at TEXT NOT NULL,
+  UNIQUE (card_uuid, outcome, outcome_timestamp, suggestion_id)
+);
+CREATE INDEX IF NOT EXISTS feedback_card ON feedback(card_uuid);
+`;
+
+function storageFailed(): AppError {
+  return new AppError('STORAGE_FAILED', 'Feedback could not be stored; please retry.');
+}
+
+/** Opens (creating if needed) the SQLite store at `path` (":memory:" for tests). */
+export function openSqliteFeedbackStore(path: string): FeedbackStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 2000');
+  db.exec(SCHEMA);
+
+  const insertCard = db.prepare(
+    'INSERT OR IGNORE INTO card_log (card_uuid, service_id, hook_instance, kb_version, served_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertRecommendation = db.prepare('INSERT OR IGNORE INTO card_recommendation (card_uuid, recommendation_id) VALUES (?, ?)');
+  const insertFeedback = db.prepare(
+    `INSERT OR IGNORE INTO feedback (service_id, card_uuid, outcome, outcome_timestamp, suggestion_id, override_code,
+       override_system, override_display, user_comment, client_iss, received_at)
+     VALUES (@serviceId, @card, @outcome, @outcomeTimestamp, @suggestionId, @code, @system, @display, @comment, @iss, @receivedAt)`,
+  );
+  const stats = db.prepare(
+    `SELECT r.recommendation_id AS recommendationId, c.kb_version AS kbVersion,
+            COUNT(DISTINCT c.card_uuid) AS served,
+            COUNT(DISTINCT CASE WHEN f.outcome = 'accepted' THEN f.card_uuid END) AS accepted,
+            COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN f.card_uuid END) AS overridden
+       FROM card_recommendation r
+       JOIN card_log c ON c.card_uuid = r.card_uuid
+       LEFT JOIN feedback f ON f.card_uuid = r.card_uuid
+      GROUP BY r.recommendation_id, c.kb_version
+      ORDER BY r.recommendation_id, c.kb_version`,
+  );
+
+  const logCardsTx = db.transaction((entries: readonly CardLogEntry[]) => {
+    for (const e of entries) {
+      insertCard.run(e.cardUuid, e.serviceId, e.hookInstance, e.kbVersion, e.servedAt);
+      for (const id of e.recommendationIds) insertRecommendation.run(e.cardUuid, id);
+    }
+  });
+
+  const recordTx = db.transaction((serviceId: string, items: readonly FeedbackItem[], receivedAt: string, iss: string | null) => {
+    let stored = 0;
+    let total = 0;
+    for (const item of items) {
+      const suggestions = item.outcome === 'accepted' ? (item.acceptedSuggestions ?? []).map((s) => s.id) : [''];
+      for (const suggestionId of suggestions) {
+        total += 1;
+        stored += insertFeedback.run({
+          serviceId,
+          card: item.card,
+          outcome: item.outcome,
+          outcomeTimestamp: item.outcomeTimestamp,
+          suggestionId,
+          code: item.overrideReason?.reason?.code ?? null,
+          system: item.overrideReason?.reason?.system ?? null,
+          display: item.overrideReason?.reason?.display ?? null,
+          comment: item.overrideReason?.userComment ?? null,
+          iss,
+          receivedAt,
+        }).changes;
+      }
+    }
+    return { stored, duplicates: total - stored };
+  });
+
+  return {
+    logCards(entries) {
+      try {
+        logCardsTx(entries);
+      } catch {
+        throw storageFailed();
+      }
+    },
+    recordFeedback(serviceId, items, context): FeedbackReceipt {
+      try {
+        return recordTx(serviceId, items, context.receivedAt, context.iss ?? null);
+      } catch {
+        throw storageFailed();
+      }
+    },
+    isWritable() {
+      try {
+        if (!db.open || db.readonly) return false;
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    recommendationStats(): readonly RecommendationStats[] {
+      return stats.all() as RecommendationStats[];
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
