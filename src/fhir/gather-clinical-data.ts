@@ -1,0 +1,270 @@
+/**
+ * Collects the patient's FHIR resources for one hook call: prefetch first, the FHIR server for what is
+ * missing (CDS Hooks 2.0 §"Prefetch Template"; cds-hooks.md §2.4 P-1…P-8). Only AppErrors leave this module.
+ */
+import type { FhirResource } from 'fhir/r4';
+import type { CdsRequest } from '../cds-hooks/types';
+import type { DataIssue } from '../domain/facts';
+import { AppError } from '../shared/errors';
+import type { FhirGateway, FhirGatewayFactory } from './fhir-gateway';
+import { isUnderBase } from './fhir-gateway';
+import { compileFhirServerAllowlist, type FhirServerAllowlist } from './fhir-server-allowlist';
+import { resolvePrefetchTemplate } from './prefetch-tokens';
+
+/** What gathering needs from the outside world. */
+export interface GatherDeps {
+  readonly gatewayFactory: FhirGatewayFactory;
+  /** URL patterns, or an allowlist compiled once at start-up (preferred on the hot path). */
+  readonly allowedFhirServers: readonly string[] | FhirServerAllowlist;
+  /** One deadline for all FHIR calls of the request. */
+  readonly deadlineMs: number;
+  /** Maximum pages read per prefetch key (first page included). */
+  readonly pageCap: number;
+  /** The instant `{{today()}}` resolves against (default: now). */
+  readonly now?: Date;
+}
+
+/** The resources of the request's patient, the problems met on the way, and the keys fetched from the server. */
+export interface GatheredData {
+  readonly resources: FhirResource[];
+  readonly issues: DataIssue[];
+  readonly fetchedKeys: string[];
+}
+
+type Json = Record<string, unknown>;
+
+/** Gathers prefetch plus fallback fetches, checks they belong to context.patientId, and de-duplicates them. */
+export async function gatherClinicalData(
+  request: CdsRequest,
+  templates: Readonly<Record<string, string>>,
+  deps: GatherDeps,
+): Promise<GatheredData> {
+  try {
+    return await gather(request, templates, deps);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('INTERNAL', 'Internal error while gathering clinical data');
+  }
+}
+
+async function gather(request: CdsRequest, templates: Readonly<Record<string, string>>, deps: GatherDeps): Promise<GatheredData> {
+  const issues: DataIssue[] = [];
+  const perKey = new Map<string, unknown[]>();
+  const missing: string[] = [];
+  const toPage: Array<{ key: string; bundle: Json }> = [];
+  const prefetch: Readonly<Record<string, unknown>> = request.prefetch ?? {};
+
+  for (const key of Object.keys(templates)) {
+    if (!Object.prototype.hasOwnProperty.call(prefetch, key)) {
+      missing.push(key);
+      continue;
+    }
+    const value = prefetch[key];
+    if (value === null) continue; // P-3: the client ran the query and found nothing
+    if (!isResource(value)) {
+      issues.push({ code: 'invalid-prefetch', message: 'Prefetch value is not a FHIR resource; fetching it again', location: key });
+      missing.push(key);
+    } else if (value['resourceType'] === 'OperationOutcome') {
+      issues.push({ code: 'prefetch-error', message: 'Prefetch value is an OperationOutcome; fetching it again', location: key });
+      missing.push(key);
+    } else {
+      perKey.set(key, [value]);
+      if (value['resourceType'] === 'Bundle' && nextLink(value) !== undefined) toPage.push({ key, bundle: value });
+    }
+  }
+
+  // A template the request cannot fill (e.g. {{context.encounterId}} without an encounter) could not have been
+  // prefetched either: it is a data issue, not a reason for 412.
+  const queries: Array<{ key: string; query: string }> = [];
+  for (const key of missing) {
+    const resolved = resolvePrefetchTemplate(templates[key] ?? '', request.context, deps.now ?? new Date());
+    if (resolved.ok) queries.push({ key, query: resolved.query });
+    else issues.push({ code: 'prefetch-unresolvable', message: 'Prefetch template has tokens this request cannot fill; not fetched', location: key });
+  }
+
+  const fetchedKeys: string[] = [];
+  if (queries.length > 0 || toPage.length > 0) {
+    const server = request.fhirServer;
+    if (server === undefined) {
+      if (queries.length > 0) {
+        const keys = queries.map((q) => q.key);
+        throw new AppError('PREFETCH_UNAVAILABLE', `Prefetch missing and no fhirServer to fetch it: ${keys.join(', ')}`, keys.map((k) => `prefetch.${k}`));
+      }
+      for (const { key } of toPage) issues.push({ code: 'incomplete', message: 'Prefetch Bundle has more pages but no fhirServer was given', location: key });
+    } else {
+      const allowlist = Array.isArray(deps.allowedFhirServers)
+        ? compileFhirServerAllowlist(deps.allowedFhirServers as readonly string[])
+        : (deps.allowedFhirServers as FhirServerAllowlist);
+      if (!allowlist.matches(server)) throw new AppError('FHIR_SERVER_NOT_ALLOWED', 'fhirServer is not on the allowlist', ['fhirServer']);
+      const gateway = deps.gatewayFactory(server, request.fhirAuthorization?.access_token);
+      await underDeadline(deps.deadlineMs, async (signal) => {
+        const fetches = queries.map(async ({ key, query }) => {
+          const first = (await gateway.search(query, signal)) as unknown;
+          perKey.set(key, await followPages(gateway, server, key, first, deps.pageCap, signal, issues));
+          fetchedKeys.push(key);
+        });
+        const pagers = toPage.map(async ({ key, bundle }) => {
+          perKey.set(key, await followPages(gateway, server, key, bundle, deps.pageCap, signal, issues));
+        });
+        await Promise.all([...fetches, ...pagers]);
+      });
+    }
+  }
+
+  const resources = checkAndMerge(Object.keys(templates), perKey, request.context.patientId, issues);
+  fetchedKeys.sort((a, b) => Object.keys(templates).indexOf(a) - Object.keys(templates).indexOf(b));
+  return { resources, issues, fetchedKeys };
+}
+
+/** Runs the work with one AbortSignal that fires at the deadline or on the first failure; failures become FHIR_FETCH_FAILED. */
+async function underDeadline(deadlineMs: number, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, deadlineMs);
+  try {
+    await work(controller.signal);
+  } catch (error) {
+    controller.abort();
+    if (timedOut) throw new AppError('FHIR_FETCH_FAILED', 'FHIR server did not answer within the deadline');
+    if (error instanceof AppError && (error.code === 'FHIR_FETCH_FAILED' || error.code === 'FHIR_SERVER_NOT_ALLOWED')) throw error;
+    throw new AppError('FHIR_FETCH_FAILED', 'FHIR request failed');
+  } finally {
+    clearTimeout(timer);
+  }
+  if (timedOut) throw new AppError('FHIR_FETCH_FAILED', 'FHIR server did not answer within the deadline');
+}
+
+/** Returns the pages of a search result (the given one first), following `next` links under the server base. */
+async function followPages(
+  gateway: FhirGateway,
+  server: string,
+  key: string,
+  first: unknown,
+  pageCap: number,
+  signal: AbortSignal,
+  issues: DataIssue[],
+): Promise<unknown[]> {
+  const pages: unknown[] = [first];
+  const seen = new Set<string>();
+  let current = first;
+  for (;;) {
+    const next = isResource(current) && current['resourceType'] === 'Bundle' ? nextLink(current) : undefined;
+    if (next === undefined) break;
+    if (seen.has(next)) {
+      issues.push({ code: 'paging-loop', message: 'Search paging repeats a next link; stopped', location: key });
+      break;
+    }
+    if (pages.length >= pageCap) {
+      issues.push({ code: 'page-cap', message: `Stopped after ${pageCap} pages`, location: key });
+      break;
+    }
+    if (!isUnderBase(next, server)) {
+      issues.push({ code: 'next-link-rejected', message: 'Next link points outside fhirServer; not followed', location: key });
+      break;
+    }
+    seen.add(next);
+    current = (await gateway.fetchAbsolute(next, signal)) as unknown;
+    pages.push(current);
+  }
+  return pages;
+}
+
+function nextLink(bundle: Json): string | undefined {
+  const links = bundle['link'];
+  if (!Array.isArray(links)) return undefined;
+  for (const l of links as unknown[]) {
+    if (isObject(l) && l['relation'] === 'next' && typeof l['url'] === 'string' && l['url'] !== '') return l['url'];
+  }
+  return undefined;
+}
+
+/** Flattens per-key results in template order, drops invalid and other-patient resources, de-duplicates by type/id. */
+function checkAndMerge(keys: readonly string[], perKey: Map<string, unknown[]>, patientId: string, issues: DataIssue[]): FhirResource[] {
+  const out: Json[] = [];
+  const byRef = new Map<string, number>();
+  const patientRef = `Patient/${patientId}`;
+  for (const key of keys) {
+    for (const item of flatten(perKey.get(key) ?? [], key, issues)) {
+      const type = item['resourceType'] as string;
+      const id = typeof item['id'] === 'string' ? item['id'] : undefined;
+      const ref = id === undefined ? undefined : `${type}/${id}`;
+      if (type === 'OperationOutcome') {
+        issues.push({ code: 'server-outcome', message: 'The FHIR server reported an OperationOutcome', location: key });
+        continue;
+      }
+      if (!belongsTo(item, type, id, patientRef)) {
+        issues.push({ code: 'other-patient', message: 'Resource belongs to another patient; dropped', ...(ref !== undefined ? { location: ref } : { location: key }) });
+        continue;
+      }
+      if (ref === undefined) {
+        out.push(item);
+        continue;
+      }
+      const at = byRef.get(ref);
+      if (at === undefined) {
+        byRef.set(ref, out.length);
+        out.push(item);
+      } else if (lastUpdated(item) > lastUpdated(out[at] as Json)) {
+        out[at] = item;
+      }
+    }
+  }
+  return out as unknown as FhirResource[];
+}
+
+function flatten(values: readonly unknown[], key: string, issues: DataIssue[]): Json[] {
+  const out: Json[] = [];
+  for (const value of values) {
+    if (!isResource(value)) {
+      issues.push({ code: 'invalid-resource', message: 'Not a FHIR resource; dropped', location: key });
+    } else if (value['resourceType'] === 'Bundle') {
+      const entries = value['entry'];
+      if (entries !== undefined && !Array.isArray(entries)) {
+        issues.push({ code: 'invalid-resource', message: 'Bundle.entry is not an array; dropped', location: key });
+        continue;
+      }
+      for (const entry of (entries ?? []) as unknown[]) {
+        const resource = isObject(entry) ? entry['resource'] : undefined;
+        if (isResource(resource)) out.push(resource);
+        else issues.push({ code: 'invalid-resource', message: 'Bundle entry without a FHIR resource; dropped', location: key });
+      }
+    } else out.push(value);
+  }
+  return out;
+}
+
+function belongsTo(item: Json, type: string, id: string | undefined, patientRef: string): boolean {
+  if (type === 'Patient') return `Patient/${id ?? ''}` === patientRef;
+  for (const element of ['subject', 'patient']) {
+    const ref = (item[element] as Json | undefined)?.['reference'];
+    if (ref === undefined) continue;
+    if (typeof ref !== 'string' || relativeReference(ref) !== patientRef) return false;
+  }
+  return true;
+}
+
+/** `https://x/fhir/Patient/1/_history/2` → `Patient/1`. */
+function relativeReference(ref: string): string {
+  const parts = ref.split('/');
+  const h = parts.indexOf('_history');
+  const trimmed = h >= 0 ? parts.slice(0, h) : parts;
+  return trimmed.slice(-2).join('/');
+}
+
+function lastUpdated(item: Json): number {
+  const value = (item['meta'] as Json | undefined)?.['lastUpdated'];
+  const t = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isResource(value: unknown): value is Json {
+  return isObject(value) && typeof value['resourceType'] === 'string' && value['resourceType'] !== '';
+}
+
