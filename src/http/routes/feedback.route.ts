@@ -1,0 +1,38 @@
+/**
+ * POST /cds-services/{id}/feedback: validate (2.0 shape; the sandbox's looser override reason is accepted), store,
+ * and answer 200 only once the rows are committed; a storage failure is a 503, never a false 200.
+ * @see https://cds-hooks.hl7.org/2.0/#feedback
+ */
+import type { RequestHandler } from 'express';
+import { validateFeedbackRequest } from '../../cds-hooks/validator';
+import type { FeedbackItem, FeedbackStore } from '../../feedback/feedback-store';
+import type { ServiceRegistry } from '../../services/registry';
+import type { Clock } from '../../shared/clock';
+import { AppError } from '../../shared/errors';
+
+/** What the feedback route needs. */
+export interface FeedbackRouteDeps {
+  readonly services: ServiceRegistry;
+  readonly feedbackStore: FeedbackStore;
+  readonly clock: Clock;
+}
+
+/** Creates the POST /cds-services/:id/feedback handler. */
+export function feedbackRoute(deps: FeedbackRouteDeps): RequestHandler<{ id: string }> {
+  return (req, res) => {
+    const service = deps.services.get(req.params.id);
+    if (service === undefined) throw new AppError('SERVICE_NOT_FOUND', 'No such CDS service.');
+    res.locals['service'] = service.id;
+    const problems = validateFeedbackRequest(req.body);
+    if (problems.length > 0) {
+      throw new AppError('REQUEST_INVALID', problems.map((p) => p.message).join('; '), problems.map((p) => p.location));
+    }
+    const items = (req.body as { feedback: readonly FeedbackItem[] }).feedback;
+    const client = res.locals['client'] as { iss?: string } | undefined;
+    const receipt = deps.feedbackStore.recordFeedback(service.id, items, {
+      receivedAt: deps.clock.now().toISOString(),
+      ...(client?.iss === undefined ? {} : { iss: client.iss }),
+    });
+    res.status(200).json(receipt);
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Process entry point and the only reader of the environment: PORT (default 3000), HCC_CDS_CONFIG (JSON config
+ * file), NODE_ENV ("production" refuses the development defaults). Loads config, engine, services and the SQLite
+ * store, listens, and shuts down gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight, close the DB).
+ */
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { createApp } from './app';
+import { createJwtVerifier } from './auth/jwt-verifier';
+import { loadConfig } from './config';
+import { projectRoot } from './config/project-root';
+import { openSqliteFeedbackStore } from './feedback/sqlite-feedback-store';
+import { createFhirKitGatewayFactory } from './fhir/fhir-kit-gateway';
+import { loadEngine } from './knowledge/load-engine';
+import { loadServiceRegistry } from './services/registry';
+import { systemClock } from './shared/clock';
+import { BootError } from './shared/errors';
+import { createLogger } from './shared/logger';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** A running server and the function that stops it. */
+export interface RunningServer {
+  readonly server: Server;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Boots the service from an environment; throws BootError when configuration or knowledge is invalid. */
+export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const logger = createLogger({ level: env['LOG_LEVEL'] ?? 'info' });
+  const production = env['NODE_ENV'] === 'production';
+  const configPath = env['HCC_CDS_CONFIG'];
+  const { config, warnings } = loadConfig({ ...(configPath === undefined ? {} : { path: configPath }), production });
+  for (const warning of warnings) logger.warn({ config: config.origin }, `!!! ${warning}`);
+  const root = projectRoot();
+  const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
+  const engine = loadEngine(config.kbParameters === undefined ? {} : { parameters: config.kbParameters });
+  const feedbackStore = openSqliteFeedbackStore(config.database);
+  const verifier = createJwtVerifier({ issuers: config.trustedIssuers, clock: systemClock });
+  const app = createApp({
+    config,
+    engine,
+    services,
+    verifier,
+    feedbackStore,
+    gatewayFactory: createFhirKitGatewayFactory(),
+    logger,
+    clock: systemClock,
+  });
+
+  const port = Number(env['PORT'] ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BootError('invalid environment', [`PORT must be a port number, got "${env['PORT'] ?? ''}"`]);
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  logger.info(
+    { port: actualPort, kbVersion: engine.kbVersion, services: services.services.map((s) => s.id), config: config.origin, database: config.database },
+    'hcc-cds listening',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        feedbackStore.close();
+        logger.info('hcc-cds stopped');
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    return stopping;
+  };
+  return { server, port: actualPort, stop };
+}
+
+/* istanbul ignore next -- exercised by the child-process test */
+if (require.main === module) {
+  start(process.env).then(
+    (running) => {
+      const shutdown = (signal: string): void => {
+        process.stderr.write(`hcc-cds: ${signal} received, finishing in-flight requests\n`);
+        void running.stop().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    },
+    (error: unknown) => {
+      const message = error instanceof BootError ? error.message : `unexpected start-up failure: ${error instanceof Error ? error.name : String(error)}`;
+      process.stderr.write(`hcc-cds: refusing to start: ${message}\n`);
+      process.exit(1);
+    },
+  );
+}
