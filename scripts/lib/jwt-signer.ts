@@ -18,10 +18,11 @@ export interface TestIssuer {
   sign(aud: string | string[], overrides?: { jti?: string; expiresInS?: number; tenant?: string }): string;
 }
 
-/** Generates an ES384 issuer (P-384 key). */
-export function createIssuer(iss = 'https://ehr.bench.example', kid = `bench-${randomUUID().slice(0, 8)}`): TestIssuer {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-  const jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid, alg: 'ES384', use: 'sig' };
+/** Generates an issuer with a fresh key: ES384 (P-384, the default) or RS384 (RSA 2048, cheaper to verify). */
+export function createIssuer(iss = 'https://ehr.bench.example', kid = `bench-${randomUUID().slice(0, 8)}`, alg: 'ES384' | 'RS384' = 'ES384'): TestIssuer {
+  const { privateKey, publicKey } =
+    alg === 'ES384' ? generateKeyPairSync('ec', { namedCurve: 'P-384' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid, alg, use: 'sig' };
   return {
     iss,
     kid,
@@ -37,7 +38,7 @@ export function createIssuer(iss = 'https://ehr.bench.example', kid = `bench-${r
         jti: overrides.jti ?? randomUUID(),
       };
       if (overrides.tenant !== undefined) payload['tenant'] = overrides.tenant;
-      return jwt.sign(payload, privateKey, { algorithm: 'ES384', keyid: kid, header: { alg: 'ES384', typ: 'JWT', kid } });
+      return jwt.sign(payload, privateKey, { algorithm: alg, header: { alg, typ: 'JWT', kid } });
     },
   };
 }
