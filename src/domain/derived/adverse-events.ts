@@ -1,0 +1,85 @@
+/**
+ * Adverse-event facts (docs/fact-catalogue.md "Adverse events"; clinical.md §2.5): the worst active CTCAE grade per
+ * attribution, merged with lab-derived CTCAE grades while the patient is on the class they are presumed to come from.
+ */
+import { known, unknown, type Fact } from '../facts';
+import { bool, num, sourcesOf } from './fact-helpers';
+import type { AdverseEventEntry, FactLookup } from './types';
+
+/** Settings of the AE calculator (fhir-mappings/config.yaml `adverseEvents`). */
+export interface AdverseEventSettings {
+  readonly inactiveOutcomes: readonly string[];
+  readonly recoveredOutcomes: readonly string[];
+  readonly activeGradeAbove: number;
+  readonly labGradeFacts: readonly string[];
+  readonly labGradesPresumedFor: readonly ('ici' | 'targeted')[];
+}
+
+const TARGETED = ['tki', 'anti-vegf', 'targeted'];
+
+type Out = Record<
+  'maxIrAeGrade' | 'maxIrAeGradeNonEndocrine' | 'maxTargetedAeGrade' | 'maxLocalTherapyAeGrade' | 'maxHaicAeGrade' | 'activeTargetedImmuneAe' | 'endocrineIrAe',
+  Fact
+>;
+
+/** Computes the AE facts. */
+export function adverseEventFacts(events: readonly AdverseEventEntry[], get: FactLookup, settings: AdverseEventSettings): Out {
+  const active = events.filter((e) => e.outcome === undefined || !settings.inactiveOutcomes.includes(e.outcome));
+  const labFacts = settings.labGradeFacts.map((n) => ({ name: n, fact: get(n) })).filter((l) => num(l.fact) !== undefined && (num(l.fact) as number) > 0);
+  const onIci = bool(get('onIci')) === true;
+  const onTargeted = bool(get('onTargeted')) === true;
+
+  const worst = (name: string, match: (e: AdverseEventEntry) => boolean, presumeLabs: boolean): Fact => {
+    const hits = active.filter(match);
+    const ungraded = hits.filter((e) => e.grade === undefined);
+    if (ungraded.length > 0) {
+      return unknown('missing-inputs', { detail: 'an attributed adverse event has no CTCAE grade', sources: ungraded.map((e) => e.source) });
+    }
+    let grade = 0;
+    const sources: string[] = [];
+    const notes: string[] = [];
+    for (const e of hits) {
+      grade = Math.max(grade, e.grade as number);
+      sources.push(e.source);
+    }
+    if (hits.length > 0) notes.push(`${hits.length} active attributed AdverseEvent(s)`);
+    if (presumeLabs) {
+      for (const l of labFacts) {
+        grade = Math.max(grade, num(l.fact) as number);
+        sources.push(...(l.fact.sources ?? []));
+        notes.push(`${l.name} ${String(num(l.fact))} (lab-derived, attribution presumed)`);
+      }
+    }
+    return known(grade, {
+      sources: [...new Set(sources)],
+      derived: { from: ['adverseEvents', ...(presumeLabs ? settings.labGradeFacts : [])], method: `max-active-ae-grade:${name}`, detail: notes.length === 0 ? 'no active attributed adverse event' : notes.join('; ') },
+    });
+  };
+  const presumeIci = onIci && settings.labGradesPresumedFor.includes('ici');
+  const presumeTargeted = onTargeted && settings.labGradesPresumedFor.includes('targeted');
+  const isIci = (e: AdverseEventEntry): boolean => e.attribution.includes('ici');
+  const isTargeted = (e: AdverseEventEntry): boolean => e.attribution.some((a) => TARGETED.includes(a));
+
+  const notRecovered = events.filter(
+    (e) => (isIci(e) || isTargeted(e)) && (e.outcome === undefined || !settings.recoveredOutcomes.includes(e.outcome)) && (e.grade ?? Infinity) > settings.activeGradeAbove,
+  );
+  const labActive = presumeIci || presumeTargeted ? labFacts.filter((l) => (num(l.fact) as number) > settings.activeGradeAbove) : [];
+  const activeTargetedImmuneAe = known(notRecovered.length > 0 || labActive.length > 0, {
+    sources: [...notRecovered.map((e) => e.source), ...sourcesOf(labActive.map((l) => l.fact))],
+    derived: {
+      from: ['adverseEvents', ...settings.labGradeFacts],
+      method: 'active-ti-ae',
+      detail: `${notRecovered.length} not-recovered attributed AE(s) above grade ${settings.activeGradeAbove}; ${labActive.length} lab grade(s) above it while on therapy`,
+    },
+  });
+  const endocrine = active.filter((e) => isIci(e) && e.endocrine);
+  return {
+    maxIrAeGrade: worst('ici', isIci, presumeIci),
+    maxIrAeGradeNonEndocrine: worst('ici-non-endocrine', (e) => isIci(e) && !e.endocrine, presumeIci),
+    maxTargetedAeGrade: worst('targeted', isTargeted, presumeTargeted),
+    maxLocalTherapyAeGrade: worst('local', (e) => e.attribution.includes('local'), false),
+    maxHaicAeGrade: worst('haic', (e) => e.attribution.includes('haic'), false),
+    activeTargetedImmuneAe,
+    endocrineIrAe: known(endocrine.length > 0, { sources: endocrine.map((e) => e.source), derived: { from: ['adverseEvents'], method: 'endocrine-irae' } }),
+  };
+}

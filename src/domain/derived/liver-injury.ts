@@ -1,0 +1,31 @@
+/** Composite liver-injury grade and pattern (clinical.md §5.1 notes and §2.5 DR-55, [impl-proposal]). */
+import { known, unknown, type Fact } from '../facts';
+import { latestDate } from './bands';
+import { effectiveOf, num, sourcesOf } from './fact-helpers';
+import type { FactLookup } from './types';
+
+const INPUTS = ['altCtcaeGrade', 'astCtcaeGrade', 'bilirubinCtcaeGrade'] as const;
+
+/** liverInjuryGrade = max(ALT, AST, bilirubin grades); liverInjuryPattern = none / transaminase / bilirubin / mixed. */
+export function liverInjury(get: FactLookup): { liverInjuryGrade: Fact; liverInjuryPattern: Fact } {
+  const facts = INPUTS.map((n) => get(n));
+  const [alt, ast, bili] = facts.map(num);
+  const missing = INPUTS.filter((_, i) => num(facts[i] as Fact) === undefined);
+  const knownGrades = [alt, ast, bili].filter((g): g is number => g !== undefined);
+  const effective = latestDate(effectiveOf(facts));
+  const base = { ...(effective === undefined ? {} : { effective }), sources: sourcesOf(facts) };
+  let grade: Fact;
+  const maxKnown = knownGrades.length === 0 ? undefined : Math.max(...knownGrades);
+  if (missing.length === 0 || maxKnown === 4) {
+    grade = known(maxKnown as number, { ...base, derived: { from: INPUTS.filter((n) => !missing.includes(n)), method: 'max', detail: `ALT ${alt ?? '?'}, AST ${ast ?? '?'}, bilirubin ${bili ?? '?'}` } });
+  } else grade = unknown('missing-inputs', { missing });
+  let pattern: Fact;
+  if (alt === undefined || ast === undefined || bili === undefined) pattern = unknown('missing-inputs', { missing });
+  else {
+    const trans = alt >= 1 || ast >= 1;
+    const bil = bili >= 1;
+    const value = trans && bil ? 'mixed' : trans ? 'transaminase' : bil ? 'bilirubin' : 'none';
+    pattern = known(value, { ...base, derived: { from: [...INPUTS], method: 'liver-injury-pattern', detail: `ALT ${alt}, AST ${ast}, bilirubin ${bili}` } });
+  }
+  return { liverInjuryGrade: grade, liverInjuryPattern: pattern };
+}

@@ -1,0 +1,39 @@
+/** Treatment facts derived from the mapped ones (docs/fact-catalogue.md "Treatment"), three-valued. */
+import { isKnown, known, unknown, type Fact } from '../facts';
+import { bool, sourcesOf } from './fact-helpers';
+import type { FactLookup } from './types';
+
+const DAY_MS = 86_400_000;
+
+function or(get: FactLookup, names: readonly string[], method: string): Fact {
+  const facts = names.map((n) => get(n));
+  const values = facts.map(bool);
+  if (values.includes(true)) return known(true, { sources: sourcesOf(facts.filter((_, i) => values[i] === true)), derived: { from: [...names], method } });
+  const missing = names.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) return unknown('missing-inputs', { missing });
+  return known(false, { sources: [], derived: { from: [...names], method } });
+}
+
+function and(a: Fact, b: Fact, names: readonly [string, string], method: string): Fact {
+  const [x, y] = [bool(a), bool(b)];
+  if (x === false || y === false) return known(false, { sources: [], derived: { from: [...names], method } });
+  if (x === true && y === true) return known(true, { sources: sourcesOf([a, b]), derived: { from: [...names], method } });
+  return unknown('missing-inputs', { missing: names.filter((_, i) => [x, y][i] === undefined) });
+}
+
+/** onTargeted, onTargetedImmune, treatmentNaive, daysSinceLastHaic. */
+export function treatment(get: FactLookup, now: Date): Record<'onTargeted' | 'onTargetedImmune' | 'treatmentNaive' | 'daysSinceLastHaic', Fact> {
+  const onTargeted = or(get, ['onTki', 'onAntiVegf'], 'or');
+  const onTargetedImmune = and(get('onIci'), onTargeted, ['onIci', 'onTargeted'], 'and');
+  const ever = or(get, ['everSystemicTherapy', 'everLocalTherapy'], 'or');
+  const treatmentNaive = isKnown(ever)
+    ? known(!ever.value, { sources: ever.sources, derived: { from: ['everSystemicTherapy', 'everLocalTherapy'], method: 'none-ever' } })
+    : ever;
+  const last = get('lastHaicDate');
+  let daysSinceLastHaic: Fact;
+  if (isKnown(last) && typeof last.value === 'string' && Number.isFinite(Date.parse(last.value))) {
+    const days = Math.floor((now.getTime() - Date.parse(last.value)) / DAY_MS);
+    daysSinceLastHaic = known(days, { effective: last.value, sources: last.sources, derived: { from: ['lastHaicDate'], method: 'days-to-now' } });
+  } else daysSinceLastHaic = unknown(isKnown(last) ? 'data-error' : 'no-data', { missing: ['lastHaicDate'] });
+  return { onTargeted, onTargetedImmune, treatmentNaive, daysSinceLastHaic };
+}

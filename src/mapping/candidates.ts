@@ -1,0 +1,232 @@
+/**
+ * Gathering candidates for one fact: resources of the source's type whose code is in the value set, with an
+ * accepted status, not entered-in-error / refuted, passing the `where` filter; then their date and value
+ * (quantities converted to the canonical UCUM unit; codes mapped through value sets).
+ */
+import type { DataIssue, FactValue, UnknownReason } from '../domain/facts';
+import type { Compiled, CompiledMappedFact, CompiledSource, CompiledValue } from './compiled';
+import type { CompiledPath } from './fhirpath-compiled';
+import { primaryConcept } from './medication';
+import { refOf, type AnyResource, type RecordIndex } from './record-index';
+import { matchConcept, displayOf, type Concept } from './value-sets';
+
+/** One candidate resource for a fact. */
+export interface Candidate {
+  readonly resource: AnyResource;
+  readonly ref: string;
+  readonly tier: number;
+  readonly date?: string;
+  readonly dateMs?: number;
+  readonly value?: FactValue;
+  readonly unit?: string;
+  readonly error?: { readonly reason: UnknownReason; readonly detail: string };
+  readonly extras: Readonly<Record<string, FactValue>>;
+  readonly concept?: Concept;
+}
+
+/** Per-extraction evaluation state (clones for fhirpath.js, issues). */
+export interface EvalState {
+  readonly index: RecordIndex;
+  readonly compiled: Compiled;
+  readonly now: number;
+  readonly issues: DataIssue[];
+  readonly clones: Map<unknown, unknown>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Evaluates a compiled path; fhirpath.js gets a private clone of the node (it may annotate its input). */
+export function evalPath(state: EvalState, path: CompiledPath, node: unknown): unknown[] {
+  if (path.fast) return path.evaluate(node);
+  let clone = state.clones.get(node);
+  if (clone === undefined) {
+    clone = structuredClone(node);
+    state.clones.set(node, clone);
+  }
+  try {
+    return path.evaluate(clone);
+  } catch {
+    return [];
+  }
+}
+
+function code(node: unknown): string | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const coding = (node as { coding?: unknown }).coding;
+  if (!Array.isArray(coding)) return undefined;
+  for (const c of coding) if (c !== null && typeof c === 'object' && typeof (c as { code?: unknown }).code === 'string') return (c as { code: string }).code;
+  return undefined;
+}
+
+function resourcesFor(state: EvalState, source: CompiledSource): readonly AnyResource[] {
+  const vs = source.valueSet;
+  if (vs?.closedCodes !== undefined && !source.resourceType.startsWith('Medication') && source.resourceType !== 'AdverseEvent') {
+    const out: AnyResource[] = [];
+    const seen = new Set<AnyResource>();
+    for (const { system, code: c } of vs.closedCodes) {
+      for (const r of state.index.byCode.get(`${source.resourceType}|${system}|${c}`) ?? []) {
+        if (!seen.has(r)) {
+          seen.add(r);
+          out.push(r);
+        }
+      }
+    }
+    return out;
+  }
+  return state.index.byType.get(source.resourceType) ?? [];
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
+type Extracted = { value: FactValue; unit?: string; concept?: Concept } | { error: { reason: UnknownReason; detail: string } } | undefined;
+
+function extractValue(state: EvalState, fact: CompiledMappedFact, spec: CompiledValue, resource: AnyResource, concept: Concept | undefined, date: string | undefined): Extracted {
+  switch (spec.kind) {
+    case 'presence':
+      return { value: true };
+    case 'date':
+      return date === undefined ? undefined : { value: date };
+    case 'concept-value': {
+      if (concept?.value !== undefined) return { value: String(concept.value), concept };
+      const name = displayOf(primaryConcept(resource, state.index.byRef));
+      return name === undefined ? undefined : { value: name.toLowerCase(), ...(concept === undefined ? {} : { concept }) };
+    }
+    case 'adverse-event':
+      return { value: true };
+    default:
+      break;
+  }
+  if (spec.path === undefined) return undefined;
+  let nodes: unknown[] = [resource];
+  if (spec.component !== undefined) {
+    const components = resource['component'];
+    nodes = Array.isArray(components) ? components.filter((c) => c !== null && typeof c === 'object' && matchConcept(spec.component as never, (c as { code?: unknown }).code) !== undefined) : [];
+  }
+  const results = nodes.flatMap((n) => evalPath(state, spec.path as CompiledPath, n));
+  if (results.length === 0) return undefined;
+  switch (spec.kind) {
+    case 'quantity': {
+      const quantities = results.filter((q): q is Record<string, unknown> => q !== null && typeof q === 'object' && typeof (q as { value?: unknown }).value === 'number');
+      if (quantities.length === 0) return { error: { reason: 'unmappable-value', detail: 'no numeric value' } };
+      // Several quantities (e.g. components): the largest, after conversion.
+      let best: { value: number; unit?: string } | undefined;
+      for (const q of quantities) {
+        const converted = convertQuantity(state, fact, q);
+        if ('error' in converted) return converted;
+        if (best === undefined || converted.value > best.value) best = converted;
+      }
+      return best === undefined ? undefined : { value: best.value, ...(best.unit === undefined ? {} : { unit: best.unit }) };
+    }
+    case 'integer':
+    case 'decimal': {
+      const n = results.find((r) => typeof r === 'number');
+      if (typeof n !== 'number' || (spec.kind === 'integer' && !Number.isInteger(n))) return { error: { reason: 'unmappable-value', detail: `not a${spec.kind === 'integer' ? 'n integer' : ' number'}` } };
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return { error: { reason: 'unmappable-value', detail: `${n} is outside ${spec.min ?? '-∞'}..${spec.max ?? '∞'}` } };
+      return { value: n };
+    }
+    case 'boolean': {
+      const b = results.find((r) => typeof r === 'boolean');
+      if (typeof b !== 'boolean') return { error: { reason: 'unmappable-value', detail: 'not a boolean' } };
+      return { value: spec.booleanMap === undefined ? b : b ? spec.booleanMap.true : spec.booleanMap.false };
+    }
+    case 'coding': {
+      const hit = spec.map === undefined ? undefined : matchConcept(spec.map, results);
+      if (hit === undefined) return { error: { reason: 'unmappable-value', detail: `code ${code(results[0]) ?? '(none)'} is not in value set ${spec.map?.id ?? ''}` } };
+      return { value: hit.value === undefined ? String(hit.code) : hit.value };
+    }
+    case 'code': {
+      const s = results.find((r): r is string => typeof r === 'string' && (fact.codes ?? []).includes(r.trim()));
+      if (s === undefined) return { error: { reason: 'unmappable-value', detail: `value is not one of ${(fact.codes ?? []).join(' ')}` } };
+      return { value: s.trim() };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function convertQuantity(state: EvalState, fact: CompiledMappedFact, q: Record<string, unknown>): { value: number; unit?: string } | { error: { reason: UnknownReason; detail: string } } {
+  const value = q['value'] as number;
+  const given = typeof q['code'] === 'string' ? (q['code'] as string) : typeof q['unit'] === 'string' ? (q['unit'] as string) : undefined;
+  if (fact.acceptUnits !== undefined) {
+    if (given !== undefined && fact.acceptUnits.includes(given)) return { value, unit: given };
+    return { error: { reason: 'unmappable-unit', detail: `unit '${given ?? '(none)'}' is not one of ${fact.acceptUnits.join(', ')}` } };
+  }
+  if (fact.unit === undefined) return given === undefined ? { value } : { value, unit: given };
+  if (given === undefined) {
+    if (fact.unit.startsWith('{')) return { value, unit: fact.unit };
+    return { error: { reason: 'unmappable-unit', detail: `no unit given (expected something convertible to ${fact.unit})` } };
+  }
+  const converted = state.compiled.units.convert(value, given, fact.unit, fact.molarMass);
+  if (converted === undefined) return { error: { reason: 'unmappable-unit', detail: `unit '${given}' cannot be converted to ${fact.unit}` } };
+  return { value: round(converted), unit: fact.unit };
+}
+
+function statusOk(source: CompiledSource, resource: AnyResource): boolean {
+  const status = resource['status'];
+  if (status === 'entered-in-error') return false;
+  if (source.statuses !== undefined && (typeof status !== 'string' || !source.statuses.has(status))) return false;
+  if (resource.resourceType === 'Condition') {
+    const verification = code(resource['verificationStatus']);
+    if (verification === 'entered-in-error' || (verification !== undefined && source.excludeVerificationStatuses.has(verification))) return false;
+    if (source.clinicalStatuses !== undefined) {
+      const clinical = code(resource['clinicalStatus']);
+      if (clinical === undefined ? !source.clinicalStatusMayBeAbsent : !source.clinicalStatuses.has(clinical)) return false;
+    }
+  }
+  return true;
+}
+
+/** Gathers the candidates of a fact (before selection); lookback and future dates already applied. */
+export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources): { candidates: Candidate[]; tooOld: number } {
+  const candidates: Candidate[] = [];
+  let tooOld = 0;
+  const lookbackMs = fact.lookbackDays === undefined ? undefined : state.now - fact.lookbackDays * DAY_MS;
+  for (const source of sources) {
+    for (const resource of resourcesFor(state, source)) {
+      let concept: Concept | undefined;
+      if (source.valueSet !== undefined) {
+        concept = matchConcept(source.valueSet, primaryConcept(resource, state.index.byRef));
+        if (concept === undefined) continue;
+        if (source.tags !== undefined && !source.tags.some((t) => concept?.tags.includes(t))) continue;
+      }
+      if (!statusOk(source, resource)) continue;
+      if (source.where !== undefined && evalPath(state, source.where, resource)[0] !== true) continue;
+      const rawDate = evalPath(state, source.date, resource).find((d) => typeof d === 'string') as string | undefined;
+      const ms = rawDate === undefined ? undefined : Date.parse(rawDate);
+      const date = ms === undefined || !Number.isFinite(ms) ? undefined : rawDate;
+      if (date !== undefined && (ms as number) > state.now) continue;
+      if (date !== undefined && lookbackMs !== undefined && (ms as number) < lookbackMs) {
+        tooOld += 1;
+        continue;
+      }
+      let extracted: Extracted;
+      for (const spec of source.values) {
+        extracted = extractValue(state, fact, spec, resource, concept, date);
+        if (extracted !== undefined) break;
+      }
+      const ref = refOf(resource);
+      if (extracted === undefined) {
+        state.issues.push({ code: 'no-value', message: `${fact.name}: resource has no usable value`, location: ref });
+        continue;
+      }
+      const extras: Record<string, FactValue> = {};
+      for (const [name, spec] of source.extras) {
+        const x = extractValue(state, fact, spec, resource, concept, date);
+        if (x !== undefined && 'value' in x) extras[name] = x.value;
+      }
+      if ('error' in extracted) state.issues.push({ code: extracted.error.reason, message: `${fact.name}: ${extracted.error.detail}`, location: ref });
+      candidates.push({
+        resource,
+        ref,
+        tier: source.tier,
+        ...(date === undefined ? {} : { date, dateMs: ms as number }),
+        ...('error' in extracted ? { error: extracted.error } : { value: extracted.value, ...(extracted.unit === undefined ? {} : { unit: extracted.unit }) }),
+        extras,
+        ...(concept === undefined ? {} : { concept }),
+      });
+    }
+  }
+  return { candidates, tooOld };
+}
