@@ -141,7 +141,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
   const root = resolve(dir);
   if (!existsSync(join(root, 'code-systems.yaml'))) throw new BootError('fhir-mappings', [`${root}: not a mappings directory (no code-systems.yaml)`]);
 
-  const ajv = new Ajv({ allErrors: true, strict: true });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false });
   addFormats(ajv);
   const validators = new Map<string, ValidateFunction>();
   for (const name of SCHEMA_FILES) {
