@@ -59,6 +59,12 @@ describe('card detail markdown renderer', () => {
     expect(md.render('[x]("onmouseover="alert(1))')).not.toContain('onmouseover="');
   });
 
+  it('honours backslash escapes and entity references as the card builder writes them', () => {
+    expect(md.render('ALT 3\\*ULN, a\\_b, \\[x\\], 1 &lt; 2 &amp; &#35;')).toBe('<p>ALT 3*ULN, a_b, [x], 1 &lt; 2 &amp; &#35;</p>');
+    expect(md.render('| a | b |\n|---|---|\n| x \\| y | &lt;b&gt; |')).toContain('<td>x | y</td><td>&lt;b&gt;</td>');
+    expect(md.render('&lt;script&gt;alert(1)&lt;/script&gt;')).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>');
+  });
+
   it('renders Chinese text and line breaks', () => {
     expect(md.render('肝功能 **Child-Pugh A**  \n第二行')).toBe('<p>肝功能 <strong>Child-Pugh A</strong><br>第二行</p>');
   });

@@ -40,7 +40,11 @@
       row.setAttribute('data-fact', String(fact.name));
       row.appendChild(el('td', 'fact-name', fact.name));
       var value = el('td', 'fact-value', factValue(fact, t));
-      if (fact.derived) value.appendChild(el('span', 'derived-tag', t('derived')));
+      if (fact.derived) {
+        var tag = el('span', 'derived-tag', t('derived') + (fact.method ? ': ' + fact.method : ''));
+        if (Array.isArray(fact.derivedFrom)) tag.title = fact.derivedFrom.join(', ');
+        value.appendChild(tag);
+      }
       row.appendChild(value);
       row.appendChild(el('td', 'fact-date', fact.effective ? String(fact.effective).slice(0, 10) : ''));
       row.appendChild(el('td', 'fact-sources', Array.isArray(fact.sources) ? fact.sources.join(', ') : ''));
@@ -62,7 +66,7 @@
       var level = rec.evidenceLevel === null || rec.evidenceLevel === undefined ? t('notStated') : rec.evidenceLevel;
       var strength = rec.strength === null || rec.strength === undefined ? t('notStated') : rec.strength;
       var parts = [t('evidenceLevel') + ': ' + level, t('strength') + ': ' + strength];
-      if (rec.source) parts.push(t('source') + ': ' + rec.source);
+      if (rec.source) parts.push(t('source') + ': ' + rec.source + (rec.section ? ' §' + rec.section : ''));
       if (rec.wording) parts.push(t('wording') + ': ' + rec.wording);
       item.appendChild(el('span', 'evidence-text', ' — ' + parts.join('; ')));
       list.appendChild(item);

@@ -37,6 +37,8 @@
     src = src.replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, function (_m, _t, code) {
       return keep('<code>' + escapeHtml(code.trim()) + '</code>');
     });
+    // Backslash escapes of ASCII punctuation (GFM §2.4) stand for the literal character.
+    src = src.replace(/\\([!-\/:-@\[-`{-~])/g, function (_m, ch) { return keep(escapeHtml(ch)); });
     // Links [label](url "title"): label is rendered inline, url is checked.
     src = src.replace(/\[([^\]]*)\]\(\s*<?([^\s)>]*)>?(?:\s+"[^"]*")?\s*\)/g, function (m, label, url) {
       var ok = safeUrl(url);
@@ -47,7 +49,8 @@
     src = src.replace(/<(https?:\/\/[^\s<>]+)>/g, function (m, url) {
       return keep('<a href="' + escapeHtml(url) + '" target="_blank" rel="noopener noreferrer">' + escapeHtml(url) + '</a>');
     });
-    var html = escapeHtml(src);
+    // Entity references (GFM §2.5) stay entities: they are inert text and never form a tag.
+    var html = escapeHtml(src).replace(/&amp;(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g, '&$1;');
     html = html
       .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>')
       .replace(/__(?=\S)([\s\S]*?\S)__/g, '<strong>$1</strong>')
