@@ -159,6 +159,7 @@ export type KbTextKey =
   | 'attribution'
   | 'wording'
   | 'orderHeading'
+  | 'orderNotEvaluableSummary'
   | 'yes'
   | 'no';
 

@@ -1,0 +1,85 @@
+/**
+ * Parts shared by every card: source, override reasons, the source link, the facts table, the evidence line
+ * and one line per recommendation, all in the request language, data values escaped.
+ */
+import type { CdsCoding, CdsLink } from '../cds-hooks/types';
+import type { Fact } from '../domain/facts';
+import type { Language } from '../pipeline/engine';
+import type { CompiledKnowledgeBase, LocalizedTemplate } from './compiled-types';
+import { factLabel, formatFact, formatValue } from './format-fact';
+import { escapeMarkdown } from './markdown';
+import type { RenderContext } from './render-context';
+import { renderTemplate } from './template';
+import type { Recommendation } from './types';
+
+/** The card source (CDS Hooks § Source) with the decision topic as `topic`. */
+export function cardSource(compiled: CompiledKnowledgeBase, language: Language, topic?: { code: string; display: string }) {
+  const { source } = compiled.kb.manifest;
+  return {
+    label: source.label[language],
+    url: source.url,
+    ...(topic !== undefined ? { topic: { system: 'http://hcc-cds.org/fhir/CodeSystem/cds-topic', code: topic.code, display: topic.display } } : {}),
+  };
+}
+
+/** The override reasons of kb.yaml as Codings. */
+export function overrideReasons(compiled: CompiledKnowledgeBase, language: Language): CdsCoding[] {
+  const { system, codes } = compiled.kb.manifest.overrideReasons;
+  return codes.map((c) => ({ system, code: c.code, display: c.display[language] }));
+}
+
+/** The link to the source article. */
+export function sourceLinks(compiled: CompiledKnowledgeBase, language: Language): CdsLink[] {
+  const { manifest } = compiled.kb;
+  return [{ label: manifest.texts.sourceLink[language], url: manifest.source.url, type: 'absolute' }];
+}
+
+/** Renders a KB text template; facts and parameters are formatted, escaped when `markdown`. */
+export function renderText(template: LocalizedTemplate, ctx: RenderContext, markdown: boolean, extra: Readonly<Record<string, string>> = {}): string {
+  const { kb, parameters } = ctx.compiled;
+  return renderTemplate(template[ctx.language], (slot) => {
+    if (extra[slot] !== undefined) return extra[slot];
+    const text = slot.startsWith('param.') ? formatValue(parameters[slot.slice(6)], ctx.language, kb) : formatFact(ctx.facts[slot], ctx.language, kb);
+    return markdown ? escapeMarkdown(text) : text;
+  });
+}
+
+function factDate(fact: Fact): string {
+  return fact.known && fact.effective !== undefined ? fact.effective.slice(0, 10) : '';
+}
+
+/** A GFM table of the known facts among `names` (value, date, source; derived facts say from what). */
+export function factsTable(names: readonly string[], ctx: RenderContext): string {
+  const { kb } = ctx.compiled;
+  const t = kb.manifest.texts;
+  const l = ctx.language;
+  const rows: string[] = [];
+  for (const name of names) {
+    const fact = ctx.facts[name];
+    if (fact === undefined || !fact.known) continue;
+    const derived = fact.derived !== undefined && fact.derived.from.length > 0
+      ? ` (${t.derivedFrom[l]}: ${fact.derived.from.map((f) => factLabel(f, l, kb)).join(', ')})`
+      : '';
+    const cells = [factLabel(name, l, kb), `${formatFact(fact, l, kb)}${derived}`, factDate(fact), fact.sources.join(', ')];
+    rows.push(`| ${cells.map(escapeMarkdown).join(' | ')} |`);
+  }
+  if (rows.length === 0) return '';
+  const head = `| ${t.factColumn[l]} | ${t.valueColumn[l]} | ${t.dateColumn[l]} | ${t.sourceColumn[l]} |\n| --- | --- | --- | --- |`;
+  return `**${t.factsHeading[l]}**\n\n${head}\n${rows.join('\n')}`;
+}
+
+/** The evidence statement and the source link, closing every card detail. */
+export function evidenceFooter(ctx: RenderContext): string {
+  const { manifest } = ctx.compiled.kb;
+  const l = ctx.language;
+  return `${manifest.grading.notStated[l]}\n\n${manifest.texts.sourceLink[l]}: [${manifest.source.citation[l].replace(/[[\]]/g, '')}](${manifest.source.url})`;
+}
+
+/** One markdown line introducing a recommendation: id, title, attribution and wording. */
+export function recommendationHeading(rec: Recommendation, ctx: RenderContext): string {
+  const { manifest } = ctx.compiled.kb;
+  const l = ctx.language;
+  const attribution = manifest.attributions[rec.source.attribution]?.[l] ?? rec.source.attribution;
+  const rules = rec.rules !== undefined && rec.rules.length > 0 ? ` · ${rec.rules.join(', ')}` : '';
+  return `**${rec.id}**${rules} — ${rec.title[l]}  \n_${manifest.texts.attribution[l]}: ${attribution} §${rec.source.section} · ${manifest.texts.wording[l]}: ${rec.wordingStrength}_`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Collects the suggestions of a card from suggestion references (conditional ones only when their condition is
+ * true) and data requests, de-duplicated by template.
+ */
+import type { CdsSuggestion } from '../cds-hooks/types';
+import { buildSuggestion } from './build-suggestion';
+import type { CompiledSuggestionRef } from './compiled-types';
+import type { DraftOrder } from './draft-orders';
+import { evaluateCondition } from './evaluate-condition';
+import type { RenderContext } from './render-context';
+
+/** Accumulates suggestions for one card. */
+export class SuggestionCollector {
+  private readonly seen = new Set<string>();
+  private readonly list: CdsSuggestion[] = [];
+
+  constructor(
+    private readonly ctx: RenderContext,
+    private readonly cardUuid: string,
+    private readonly draft?: DraftOrder,
+  ) {}
+
+  /** Adds the suggestion template `use` once. */
+  addTemplate(use: string): void {
+    if (this.seen.has(use)) return;
+    this.seen.add(use);
+    const template = this.ctx.compiled.suggestions.get(use);
+    const suggestion = template !== undefined ? buildSuggestion(template, this.ctx, this.cardUuid, this.draft) : undefined;
+    if (suggestion !== undefined) this.list.push(suggestion);
+  }
+
+  /** Adds the references whose condition (if any) is true for this patient. */
+  addRefs(refs: readonly CompiledSuggestionRef[]): void {
+    for (const ref of refs) if (ref.when === undefined || evaluateCondition(ref.when, this.ctx.facts).result === true) this.addTemplate(ref.use);
+  }
+
+  /** Adds what would settle each missing fact (kb.yaml dataRequests). */
+  addDataRequests(missingFacts: readonly string[]): void {
+    for (const fact of missingFacts) {
+      const use = this.ctx.compiled.kb.manifest.dataRequests[fact];
+      if (use !== undefined) this.addTemplate(use);
+    }
+  }
+
+  /** The suggestions collected so far. */
+  get suggestions(): readonly CdsSuggestion[] {
+    return this.list;
+  }
+}
