@@ -1,13 +1,16 @@
 import { randomUUID, createPublicKey } from 'node:crypto';
+import { Readable } from 'node:stream';
+import nock from 'nock';
 import { createJwtVerifier, authFailureReason } from '../../src/auth/jwt-verifier';
 import { createBoundedFetchJson } from '../../src/auth/fetch-json';
 import { SANDBOX_ISSUER, SANDBOX_JWKS_URL } from '../../src/auth/sandbox-issuer';
 import type { Clock } from '../../src/shared/clock';
-import { startLocalServer, sendJson, type LocalServer } from '../fhir/support/local-http-server';
+import { useNockGuard } from '../fhir/support/nock-guard';
 import { makeKey, sign } from './support/tokens';
 
 const ISS = 'https://ehr.example.org';
 const AUD = 'https://cds.example.org/cds-services';
+const KEYS_ORIGIN = 'https://keys.example.org';
 const T0 = Date.parse('2025-06-01T10:00:00Z');
 const NOW = T0 / 1000;
 const key = makeKey('ES384');
@@ -20,117 +23,134 @@ function clockAt(ms = T0): Clock & { advance(ms: number): void } {
 const claims = () => ({ iss: ISS, aud: AUD, iat: NOW, exp: NOW + 300, jti: randomUUID() });
 const bearer = (k = key, header: Record<string, unknown> = {}) => `Bearer ${sign(k, claims(), header)}`;
 
-describe('JWK Set retrieval over real HTTP', () => {
-  let server: LocalServer;
-  let served: { keys: unknown[] };
-  beforeEach(async () => {
-    served = { keys: [key.jwk] };
-    server = await startLocalServer((req, res) => {
-      if (req.url === '/jwks.json' || req.url === '/other.json') sendJson(res, 200, served);
-      else if (req.url === '/big.json') sendJson(res, 200, { keys: [], pad: 'x'.repeat(200_000) });
-      else if (req.url === '/redirect') {
-        res.writeHead(302, { location: '/jwks.json' });
-        res.end();
-      } else if (req.url === '/hang') {
-        /* never answers */
-      } else sendJson(res, 404, {});
-    });
-  });
-  afterEach(() => server.close());
+describe('JWK Set retrieval (global fetch intercepted by nock)', () => {
+  const guard = useNockGuard();
+  const JWKS = `${KEYS_ORIGIN}/jwks.json`;
+  const OTHER = `${KEYS_ORIGIN}/other.json`;
+  /** Counts the requests a scope actually answered. */
+  const answered = (scope: nock.Scope) => {
+    const seen: string[] = [];
+    scope.on('request', (_req: unknown, interceptor: { path: string }) => seen.push(interceptor.path));
+    return seen;
+  };
 
   it('fetches the issuer jwksUrl once and caches it', async () => {
-    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: `${server.origin}/jwks.json` }], clock: clockAt() });
+    const scope = nock(KEYS_ORIGIN).get('/jwks.json').reply(200, { keys: [key.jwk] });
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: JWKS }], clock: clockAt() });
     await expect(v.verify(bearer(), AUD)).resolves.toMatchObject({ iss: ISS });
     await expect(v.verify(bearer(), AUD)).resolves.toMatchObject({ iss: ISS });
-    expect(server.requests.map((r) => r.url)).toEqual(['/jwks.json']);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('single-flights concurrent first fetches', async () => {
-    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: `${server.origin}/jwks.json` }], clock: clockAt() });
+    const scope = nock(KEYS_ORIGIN).get('/jwks.json').delay(100).reply(200, { keys: [key.jwk] });
+    const seen = answered(scope);
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: JWKS }], clock: clockAt() });
     const results = await Promise.all(Array.from({ length: 5 }, () => v.verify(bearer(), AUD)));
     expect(results).toHaveLength(5);
-    expect(server.requests).toHaveLength(1);
+    expect(seen).toEqual(['/jwks.json']);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
 
-  it('refreshes once on an unknown kid, then refuses without refetching inside the interval', async () => {
+  it('an unknown kid triggers exactly one refresh, then 401 without refetching inside the interval', async () => {
+    const scope = nock(KEYS_ORIGIN).get('/jwks.json').times(2).reply(200, { keys: [key.jwk] });
+    const seen = answered(scope);
     const clock = clockAt();
-    const v = createJwtVerifier({
-      issuers: [{ iss: ISS, jwksUrl: `${server.origin}/jwks.json` }],
-      clock,
-      jwksRefreshMinIntervalMs: 60_000,
-    });
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: JWKS }], clock, jwksRefreshMinIntervalMs: 60_000 });
+    await expect(v.verify(bearer(), AUD)).resolves.toBeDefined();
+    expect(seen).toHaveLength(1);
+    clock.advance(61_000);
     const stranger = makeKey('ES384');
-    const first = await v.verify(bearer(stranger), AUD).catch((e: unknown) => e);
-    expect(authFailureReason(first)).toBe('unknown-kid');
-    expect(server.requests).toHaveLength(1);
-    const second = await v.verify(bearer(stranger), AUD).catch((e: unknown) => e);
-    expect(authFailureReason(second)).toBe('unknown-kid');
-    expect(server.requests).toHaveLength(1);
+    expect(authFailureReason(await v.verify(bearer(stranger), AUD).catch((e: unknown) => e))).toBe('unknown-kid');
+    expect(seen).toHaveLength(2);
+    expect(authFailureReason(await v.verify(bearer(stranger), AUD).catch((e: unknown) => e))).toBe('unknown-kid');
+    expect(seen).toHaveLength(2);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('picks up a rotated key on refresh once the interval has passed', async () => {
+    const scope = nock(KEYS_ORIGIN)
+      .get('/jwks.json').reply(200, { keys: [key.jwk] })
+      .get('/jwks.json').reply(200, { keys: [key.jwk, rotated.jwk] });
     const clock = clockAt();
-    const v = createJwtVerifier({
-      issuers: [{ iss: ISS, jwksUrl: `${server.origin}/jwks.json` }],
-      clock,
-      jwksRefreshMinIntervalMs: 30_000,
-    });
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: JWKS }], clock, jwksRefreshMinIntervalMs: 30_000 });
     await expect(v.verify(bearer(), AUD)).resolves.toBeDefined();
-    served = { keys: [key.jwk, rotated.jwk] };
     clock.advance(31_000);
     await expect(v.verify(bearer(rotated), AUD)).resolves.toBeDefined();
-    expect(server.requests).toHaveLength(2);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('refuses a jku that is not allowlisted without any outbound request', async () => {
+    const trap = nock(/.*/).persist().get(() => true).reply(200, { keys: [key.jwk] });
     const fetchJson = jest.fn(createBoundedFetchJson());
-    const v = createJwtVerifier({
-      issuers: [{ iss: ISS, jwksUrl: `${server.origin}/jwks.json`, jkuAllowlist: [`${server.origin}/other.json`] }],
-      clock: clockAt(),
-      fetchJson,
-    });
-    const error = await v.verify(bearer(key, { jku: `${server.origin}/attacker.json` }), AUD).catch((e: unknown) => e);
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: JWKS, jkuAllowlist: [OTHER] }], clock: clockAt(), fetchJson });
+    const error = await v.verify(bearer(key, { jku: `${KEYS_ORIGIN}/attacker.json` }), AUD).catch((e: unknown) => e);
     expect(authFailureReason(error)).toBe('jku-not-allowed');
     expect(fetchJson).not.toHaveBeenCalled();
-    expect(server.requests).toHaveLength(0);
+    expect(trap.isDone()).toBe(false);
+    expect(guard.unmatched).toEqual([]);
   });
 
   it('refuses a jku when the issuer has pinned keys only, even if the kid is pinned', async () => {
+    const trap = nock(/.*/).persist().get(() => true).reply(200, { keys: [key.jwk] });
     const v = createJwtVerifier({ issuers: [{ iss: ISS, jwks: { keys: [key.jwk] } }], clock: clockAt() });
-    const error = await v.verify(bearer(key, { jku: `${server.origin}/jwks.json` }), AUD).catch((e: unknown) => e);
+    const error = await v.verify(bearer(key, { jku: JWKS }), AUD).catch((e: unknown) => e);
     expect(authFailureReason(error)).toBe('jku-not-allowed');
-    expect(server.requests).toHaveLength(0);
+    expect(trap.isDone()).toBe(false);
+    expect(guard.unmatched).toEqual([]);
   });
 
-  it('fetches an allowlisted jku', async () => {
-    const v = createJwtVerifier({
-      issuers: [{ iss: ISS, jkuAllowlist: [`${server.origin}/other.json`] }],
-      clock: clockAt(),
-    });
-    await expect(v.verify(bearer(key, { jku: `${server.origin}/other.json` }), AUD)).resolves.toBeDefined();
-    expect(server.requests.map((r) => r.url)).toEqual(['/other.json']);
+  it('fetches an allowlisted jku, and only that', async () => {
+    const scope = nock(KEYS_ORIGIN).get('/other.json').reply(200, { keys: [key.jwk] });
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jkuAllowlist: [OTHER] }], clock: clockAt() });
+    await expect(v.verify(bearer(key, { jku: OTHER }), AUD)).resolves.toBeDefined();
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('treats a jku equal to the issuer jwksUrl as allowed', async () => {
-    const url = `${server.origin}/jwks.json`;
-    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: url }], clock: clockAt() });
-    await expect(v.verify(bearer(key, { jku: url }), AUD)).resolves.toBeDefined();
-    expect(server.requests).toHaveLength(1);
+    const scope = nock(KEYS_ORIGIN).get('/jwks.json').reply(200, { keys: [key.jwk] });
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: JWKS }], clock: clockAt() });
+    await expect(v.verify(bearer(key, { jku: JWKS }), AUD)).resolves.toBeDefined();
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
 
-  it('bounded fetch: refuses bodies over the cap, redirects, non-2xx and slow servers', async () => {
+  it('bounded fetch: refuses oversized bodies (declared or streamed), redirects, non-2xx and slow servers', async () => {
+    const big = JSON.stringify({ keys: [], pad: 'x'.repeat(200_000) });
+    const scope = nock(KEYS_ORIGIN)
+      .get('/declared.json').reply(200, big, { 'content-type': 'application/json', 'content-length': String(big.length) })
+      // No Content-Length: only the streaming cap can stop it.
+      .get('/chunked.json').reply(200, () => Readable.from(Array.from({ length: 50 }, () => Buffer.from('x'.repeat(5000)))))
+      .get('/redirect').reply(302, '', { location: JWKS })
+      .get('/missing').reply(404, {})
+      .get('/hang').delay(2000).reply(200, { keys: [] })
+      .get('/jwks.json').reply(200, { keys: [key.jwk] });
+    const trap = nock(KEYS_ORIGIN).get('/jwks.json').reply(200, { keys: [] });
     const f = createBoundedFetchJson({ timeoutMs: 300, maxBytes: 100_000 });
-    await expect(f(`${server.origin}/big.json`)).rejects.toThrow();
-    await expect(f(`${server.origin}/redirect`)).rejects.toThrow();
-    await expect(f(`${server.origin}/missing`)).rejects.toThrow();
-    await expect(f(`${server.origin}/hang`)).rejects.toThrow();
-    await expect(f('file:///etc/passwd')).rejects.toThrow();
-    await expect(f(`${server.origin}/jwks.json`)).resolves.toEqual(served);
+    await expect(f(`${KEYS_ORIGIN}/declared.json`)).rejects.toThrow('body too large');
+    await expect(f(`${KEYS_ORIGIN}/chunked.json`)).rejects.toThrow('body too large');
+    await expect(f(`${KEYS_ORIGIN}/redirect`)).rejects.toThrow();
+    await expect(f(`${KEYS_ORIGIN}/missing`)).rejects.toThrow('status 404');
+    const started = Date.now();
+    await expect(f(`${KEYS_ORIGIN}/hang`)).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(1500);
+    await expect(f('file:///etc/passwd')).rejects.toThrow('unsupported scheme');
+    await expect(f(JWKS)).resolves.toEqual({ keys: [key.jwk] });
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+    expect(trap.isDone()).toBe(false); // the redirect was not followed
   });
 
   it('a JWKS endpoint failure is a plain 401', async () => {
-    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: `${server.origin}/big.json` }], clock: clockAt() });
+    const scope = nock(KEYS_ORIGIN).get('/jwks.json').reply(500, 'oops');
+    const v = createJwtVerifier({ issuers: [{ iss: ISS, jwksUrl: JWKS }], clock: clockAt() });
     expect(authFailureReason(await v.verify(bearer(), AUD).catch((e: unknown) => e))).toBe('unknown-kid');
+    expect(scope.isDone()).toBe(true);
   });
 });
 

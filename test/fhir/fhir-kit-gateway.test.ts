@@ -1,148 +1,203 @@
-import { startLocalServer, sendJson, type LocalServer } from './support/local-http-server';
-import { runGateway, runGather } from './support/gateway-worker';
+import nock from 'nock';
+import type { CdsRequest } from '../../src/cds-hooks/types';
 import { createFhirKitGatewayFactory } from '../../src/fhir/fhir-kit-gateway';
+import { gatherClinicalData } from '../../src/fhir/gather-clinical-data';
 import { AppError } from '../../src/shared/errors';
+import { useNockGuard } from './support/nock-guard';
 
+const ORIGIN = 'http://fhir.test';
+const BASE = `${ORIGIN}/fhir`;
 const patient = { resourceType: 'Patient', id: 'p1' };
 const page = (n: number, next?: string) => ({
   resourceType: 'Bundle', type: 'searchset',
   entry: [{ resource: { resourceType: 'Observation', id: `o${n}`, subject: { reference: 'Patient/p1' } } }],
   ...(next !== undefined ? { link: [{ relation: 'next', url: next }] } : {}),
 });
+const signal = () => new AbortController().signal;
 
-describe('fhir-kit gateway over real HTTP (real fhir-kit-client, worker thread)', () => {
-  let server: LocalServer;
-  let base: string;
-  beforeAll(async () => {
-    server = await startLocalServer((req, res) => {
-      const url = req.url ?? '';
-      if (url === '/fhir/Patient/p1') sendJson(res, 200, patient);
-      else if (url.startsWith('/fhir/Observation?patient=p1&page=')) {
-        const n = Number(url.split('page=')[1]);
-        sendJson(res, 200, page(n, n < 3 ? `${base}/Observation?patient=p1&page=${n + 1}` : undefined));
-      } else if (url.startsWith('/fhir/Observation?loop')) sendJson(res, 200, page(0, `${base}/Observation?loop`));
-      else if (url === '/fhir/Patient/unauth') sendJson(res, 401, { resourceType: 'OperationOutcome' });
-      else if (url === '/fhir/Patient/forbidden') sendJson(res, 403, {});
-      else if (url === '/fhir/Patient/boom') sendJson(res, 500, { resourceType: 'OperationOutcome' });
-      else if (url === '/fhir/Patient/garbage') {
-        res.writeHead(200, { 'content-type': 'application/fhir+json' });
-        res.end('{"resourceType": "Patient", oops');
-      } else if (url === '/fhir/Patient/notfhir') sendJson(res, 200, { hello: 'world' });
-      else if (url === '/fhir/Patient/slow') setTimeout(() => sendJson(res, 200, patient), 2000);
-      else if (url === '/fhir/Patient/huge') sendJson(res, 200, { ...patient, pad: 'x'.repeat(5000) });
-      else sendJson(res, 404, { resourceType: 'OperationOutcome' });
-    });
-    base = `${server.origin}/fhir`;
+async function failure(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+}
+
+describe('fhir-kit gateway (real fhir-kit-client 1.9, HTTP intercepted by nock)', () => {
+  const guard = useNockGuard();
+
+  it('reads, searches and follows a next page with the bearer token on every call', async () => {
+    const scope = nock(BASE)
+      .matchHeader('authorization', 'Bearer tok-abc')
+      .matchHeader('accept', /application\/fhir\+json/)
+      .get('/Patient/p1').reply(200, patient)
+      .get('/Observation?patient=p1&page=1').reply(200, page(1, `${BASE}/Observation?patient=p1&page=2`))
+      .get('/Observation?patient=p1&page=2').reply(200, page(2));
+    const gw = createFhirKitGatewayFactory()(BASE, 'tok-abc');
+    await expect(gw.search('Patient/p1', signal())).resolves.toEqual(patient);
+    const first = await gw.search('Observation?patient=p1&page=1', signal());
+    expect(first).toEqual(page(1, `${BASE}/Observation?patient=p1&page=2`));
+    await expect(gw.fetchAbsolute(`${BASE}/Observation?patient=p1&page=2`, signal())).resolves.toEqual(page(2));
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
-  afterAll(() => server.close());
-  beforeEach(() => server.requests.splice(0));
 
-  it('reads and searches with the bearer token on every call, including next pages', async () => {
-    const results = await runGateway(base, 'tok-abc', [
-      { kind: 'search', url: 'Patient/p1' },
-      { kind: 'search', url: 'Observation?patient=p1&page=1' },
-      { kind: 'absolute', url: `${base}/Observation?patient=p1&page=2` },
-    ]);
-    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
-    expect(results[0]).toEqual({ ok: true, value: patient });
-    expect(server.requests.map((r) => r.url)).toEqual([
-      '/fhir/Patient/p1', '/fhir/Observation?patient=p1&page=1', '/fhir/Observation?patient=p1&page=2']);
-    expect(server.requests.every((r) => r.headers.authorization === 'Bearer tok-abc')).toBe(true);
-    expect(server.requests.every((r) => String(r.headers.accept).includes('application/fhir+json'))).toBe(true);
+  it('a request whose bearer differs is not answered (the header matcher really matches)', async () => {
+    const scope = nock(BASE).matchHeader('authorization', 'Bearer expected').get('/Patient/p1').reply(200, patient);
+    const gw = createFhirKitGatewayFactory()(BASE, 'other');
+    expect((await failure(gw.search('Patient/p1', signal()))).code).toBe('FHIR_FETCH_FAILED');
+    expect(guard.unmatched).toHaveLength(1);
+    expect(scope.isDone()).toBe(false);
   });
 
   it('sends no Authorization header without a token (open test servers)', async () => {
-    const [r] = await runGateway(base, undefined, [{ kind: 'search', url: 'Patient/p1' }]);
-    expect(r?.ok).toBe(true);
-    expect(server.requests[0]?.headers.authorization).toBeUndefined();
+    const scope = nock(BASE, { badheaders: ['authorization'] }).get('/Patient/p1').reply(200, patient);
+    await expect(createFhirKitGatewayFactory()(BASE, undefined).search('Patient/p1', signal())).resolves.toEqual(patient);
+    expect(scope.isDone()).toBe(true);
   });
 
-  it.each([
-    ['Patient/unauth', /refused access \(401\)/],
-    ['Patient/forbidden', /refused access \(403\)/],
-    ['Patient/boom', /answered 500/],
-    ['Patient/missing', /answered 404/],
-    ['Patient/garbage', /not JSON/],
-    ['Patient/notfhir', /not a FHIR resource/],
-  ])('%s → FHIR_FETCH_FAILED', async (url, message) => {
-    const [r] = await runGateway(base, 'secret-token', [{ kind: 'search', url }]);
-    expect(r).toMatchObject({ ok: false, name: 'AppError', code: 'FHIR_FETCH_FAILED' });
-    expect(r?.ok === false && r.message).toMatch(message);
-    expect(JSON.stringify(r)).not.toMatch(/secret-token|127\.0\.0\.1|Patient\//);
+  it.each<[string, (s: nock.Interceptor) => nock.Scope, RegExp]>([
+    ['401', (i) => i.reply(401, { resourceType: 'OperationOutcome' }), /^FHIR server refused access \(401\)$/],
+    ['403', (i) => i.reply(403, {}), /^FHIR server refused access \(403\)$/],
+    ['500', (i) => i.reply(500, { resourceType: 'OperationOutcome' }), /^FHIR server answered 500$/],
+    ['404', (i) => i.reply(404, ''), /^FHIR server answered 404$/],
+    ['garbage JSON', (i) => i.reply(200, '{"resourceType": "Patient", oops', { 'content-type': 'application/fhir+json' }), /not JSON/],
+    ['JSON that is not a resource', (i) => i.reply(200, { hello: 'world' }), /not a FHIR resource/],
+    ['a JSON primitive', (i) => i.reply(200, '42', { 'content-type': 'application/json' }), /^FHIR request failed/],
+    ['an empty 200', (i) => i.reply(200, ''), /not a FHIR resource/],
+    ['a socket error', (i) => i.replyWithError('ECONNRESET http://fhir.test/fhir/Patient/p1 secret-token'), /^FHIR request failed/],
+  ])('%s → FHIR_FETCH_FAILED with a message free of URL, patient id and token', async (_name, answer, message) => {
+    const scope = answer(nock(BASE).matchHeader('authorization', 'Bearer secret-token').get('/Patient/p1'));
+    const e = await failure(createFhirKitGatewayFactory()(BASE, 'secret-token').search('Patient/p1', signal()));
+    expect(e.code).toBe('FHIR_FETCH_FAILED');
+    expect(e.message).toMatch(message);
+    expect(JSON.stringify({ ...e, message: e.message })).not.toMatch(/secret-token|fhir\.test|p1/);
+    expect(scope.isDone()).toBe(true);
   });
 
-  it('times out a slow call (per-call timeout and caller abort)', async () => {
-    const started = Date.now();
-    const results = await runGateway(base, 't', [
-      { kind: 'search', url: 'Patient/slow' },
-      { kind: 'search', url: 'Patient/slow', abortAfterMs: 100 },
-    ], { timeoutMs: 200 });
-    expect(results.map((r) => (r.ok ? 'ok' : r.message))).toEqual(['FHIR request timed out', 'FHIR request timed out']);
+  it('times out a slow answer (per-call timeout) and honours the caller abort', async () => {
+    const scope = nock(BASE).get('/Patient/p1').times(2).delay(3000).reply(200, patient);
+    const gw = createFhirKitGatewayFactory({ timeoutMs: 200 })(BASE, 't');
+    let started = Date.now();
+    expect((await failure(gw.search('Patient/p1', signal()))).message).toBe('FHIR request timed out');
     expect(Date.now() - started).toBeLessThan(1500);
+    const c = new AbortController();
+    setTimeout(() => c.abort(), 50);
+    started = Date.now();
+    const slow = createFhirKitGatewayFactory({ timeoutMs: 10_000 })(BASE, 't');
+    expect((await failure(slow.search('Patient/p1', c.signal))).message).toBe('FHIR request timed out');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('refuses a declared body over the cap', async () => {
-    const [r] = await runGateway(base, 't', [{ kind: 'search', url: 'Patient/huge' }], { maxBodyBytes: 1000 });
-    expect(r).toMatchObject({ ok: false, code: 'FHIR_FETCH_FAILED', message: 'FHIR response too large' });
+    const body = JSON.stringify({ ...patient, pad: 'x'.repeat(5000) });
+    const scope = nock(BASE).get('/Patient/p1')
+      .reply(200, body, { 'content-type': 'application/fhir+json', 'content-length': String(Buffer.byteLength(body)) });
+    const e = await failure(createFhirKitGatewayFactory({ maxBodyBytes: 1000 })(BASE, 't').search('Patient/p1', signal()));
+    expect(e.message).toBe('FHIR response too large');
+    expect(scope.isDone()).toBe(true);
   });
 
-  it('refuses absolute, escaping or foreign URLs without any request', async () => {
-    const results = await runGateway(base, 'tok', [
-      { kind: 'search', url: 'http://evil.example/Patient/p1' },
-      { kind: 'search', url: '//evil.example/Patient/p1' },
-      { kind: 'search', url: 'Patient/../../admin' },
-      { kind: 'absolute', url: 'http://evil.example/fhir/Observation?page=2' },
-      { kind: 'absolute', url: `${server.origin}/other/Observation` },
-    ]);
-    expect(results.every((r) => !r.ok && r.code === 'FHIR_FETCH_FAILED')).toBe(true);
-    expect(server.requests).toHaveLength(0);
+  it('does not follow a redirect (it would leave the base URL)', async () => {
+    const scope = nock(BASE).get('/Patient/p1').reply(302, '', { location: 'http://evil.example/steal' });
+    const trap = nock('http://evil.example').get('/steal').reply(200, patient);
+    const e = await failure(createFhirKitGatewayFactory()(BASE, 'tok').search('Patient/p1', signal()));
+    expect(e.code).toBe('FHIR_FETCH_FAILED');
+    expect(scope.isDone()).toBe(true);
+    expect(trap.isDone()).toBe(false);
   });
 
-  it('a looping next link is fetched as often as the caller asks (gather caps it)', async () => {
-    const results = await runGateway(base, 'tok', [{ kind: 'absolute', url: `${base}/Observation?loop` }]);
-    expect(results[0]?.ok).toBe(true);
-    expect(server.requests).toHaveLength(1);
+  it('refuses absolute, escaping or foreign URLs without any outbound request', async () => {
+    const trap = nock(/.*/).persist().get(() => true).reply(200, patient);
+    const gw = createFhirKitGatewayFactory()(BASE, 'tok');
+    const attempts = [
+      gw.search('http://evil.example/Patient/p1', signal()),
+      gw.search('//evil.example/Patient/p1', signal()),
+      gw.search('/Patient/p1', signal()),
+      gw.search('Patient/../../admin', signal()),
+      gw.search('Patient/p1#x', signal()),
+      gw.fetchAbsolute('http://evil.example/fhir/Observation?page=2', signal()),
+      gw.fetchAbsolute(`${ORIGIN}/other/Observation`, signal()),
+      gw.fetchAbsolute(`http://u:p@fhir.test/fhir/Observation`, signal()),
+    ];
+    for (const a of attempts) expect((await failure(a)).code).toBe('FHIR_FETCH_FAILED');
+    expect(trap.isDone()).toBe(false);
+    expect(guard.unmatched).toEqual([]);
   });
 
-  it('in jest, a failing module load is still an AppError', async () => {
-    const gw = createFhirKitGatewayFactory({ loadModule: () => Promise.reject(new Error('no')) })(base, 't');
-    await expect(gw.search('Patient/p1', new AbortController().signal)).rejects.toBeInstanceOf(AppError);
+  it('a next page that is not a Bundle is refused', async () => {
+    const scope = nock(BASE).get('/Observation?page=2').reply(200, patient);
+    const e = await failure(createFhirKitGatewayFactory()(BASE, 'tok').fetchAbsolute(`${BASE}/Observation?page=2`, signal()));
+    expect(e.message).toBe('Next page is not a Bundle');
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('gatherClinicalData through the fhir-kit gateway (nock)', () => {
+  const guard = useNockGuard();
+  const request = (prefetch: Record<string, unknown>, fhirServer = BASE): CdsRequest => ({
+    hook: 'patient-view', hookInstance: 'h1', fhirServer,
+    context: { userId: 'Practitioner/u', patientId: 'p1' },
+    fhirAuthorization: { access_token: 'tok-xyz', token_type: 'Bearer', expires_in: 60, scope: 's', subject: 'c' },
+    prefetch,
+  }) as CdsRequest;
+  const deps = (pageCap: number) => ({
+    gatewayFactory: createFhirKitGatewayFactory(), allowedFhirServers: [`${ORIGIN}/*`], deadlineMs: 3000, pageCap,
+  });
+  const templates = { patient: 'Patient/{{context.patientId}}', cond: 'Condition?patient={{context.patientId}}' };
+  const condBundle = { resourceType: 'Bundle', type: 'searchset',
+    entry: [{ resource: { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' } } }] };
+
+  it('an absent key → exactly one GET, with the bearer; the prefetched key is not fetched', async () => {
+    const scope = nock(BASE).matchHeader('authorization', 'Bearer tok-xyz').get('/Condition?patient=p1').reply(200, condBundle);
+    const out = await gatherClinicalData(request({ patient }), templates, deps(5));
+    expect(out.fetchedKeys).toEqual(['cond']);
+    expect(out.resources.map((r) => `${r.resourceType}/${r.id ?? ''}`)).toEqual(['Patient/p1', 'Condition/c1']);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
   });
 
-  describe('gatherClinicalData with the fhir-kit gateway', () => {
-    const request = (fhirServer: string) => ({
-      hook: 'patient-view', hookInstance: 'h1', fhirServer,
-      context: { userId: 'Practitioner/u', patientId: 'p1' },
-      fhirAuthorization: { access_token: 'tok-xyz', token_type: 'Bearer', expires_in: 60, scope: 's', subject: 'c' },
-      prefetch: { patient },
-    });
-    const templates = { patient: 'Patient/{{context.patientId}}', obs: 'Observation?patient={{context.patientId}}&page=1' };
-    const deps = (pageCap: number) => ({ allowedFhirServers: ['http://127.0.0.1:*'], deadlineMs: 2000, pageCap });
+  it('absent keys are fetched in parallel, each with the bearer', async () => {
+    const scope = nock(BASE).matchHeader('authorization', 'Bearer tok-xyz')
+      .get('/Patient/p1').delay(400).reply(200, patient)
+      .get('/Condition?patient=p1').delay(400).reply(200, condBundle);
+    const started = Date.now();
+    const out = await gatherClinicalData(request({}), templates, deps(5));
+    expect(Date.now() - started).toBeLessThan(750);
+    expect(out.fetchedKeys.sort()).toEqual(['cond', 'patient']);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
 
-    it('fetches the absent key and follows next links with the bearer on every call, up to the cap', async () => {
-      const r = await runGather(request(base), templates, deps(2));
-      expect(r.ok).toBe(true);
-      const value = (r as unknown as { value: { resources: Array<{ id: string }>; issues: Array<{ code: string }>; fetchedKeys: string[] } }).value;
-      expect(value.resources.map((x) => x.id)).toEqual(['p1', 'o1', 'o2']);
-      expect(value.issues.map((i) => i.code)).toEqual(['page-cap']);
-      expect(value.fetchedKeys).toEqual(['obs']);
-      expect(server.requests.map((x) => x.url)).toEqual(['/fhir/Observation?patient=p1&page=1', '/fhir/Observation?patient=p1&page=2']);
-      expect(server.requests.every((x) => x.headers.authorization === 'Bearer tok-xyz')).toBe(true);
-    });
+  it('endless next links stop at the page cap, every page carrying the bearer', async () => {
+    let scope = nock(BASE).matchHeader('authorization', 'Bearer tok-xyz');
+    for (let n = 1; n <= 3; n++) {
+      scope = scope.get(`/Observation?patient=p1&page=${n}`).reply(200, page(n, `${BASE}/Observation?patient=p1&page=${n + 1}`));
+    }
+    const out = await gatherClinicalData(request({}), { obs: 'Observation?patient={{context.patientId}}&page=1' }, deps(3));
+    expect(out.resources.map((r) => r.id)).toEqual(['o1', 'o2', 'o3']);
+    expect(out.issues.map((i) => i.code)).toEqual(['page-cap']);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
 
-    it('a looping next link stops', async () => {
-      const r = await runGather(request(base), { obs: 'Observation?loop' }, deps(10));
-      expect(r.ok).toBe(true);
-      expect(server.requests).toHaveLength(2);
-    });
+  it('a self-referencing next link stops after one repeat, well under the cap', async () => {
+    const scope = nock(BASE).matchHeader('authorization', 'Bearer tok-xyz')
+      .get('/Observation?loop=1').times(2).reply(200, page(0, `${BASE}/Observation?loop=1`));
+    const out = await gatherClinicalData(request({}), { obs: 'Observation?loop=1' }, deps(50));
+    expect(out.issues.map((i) => i.code)).toEqual(['paging-loop']);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
 
-    it('401 from the server → FHIR_FETCH_FAILED; off-allowlist server → no request', async () => {
-      const r = await runGather(request(base), { p: 'Patient/unauth' }, deps(2));
-      expect(r).toMatchObject({ ok: false, code: 'FHIR_FETCH_FAILED' });
-      const before = server.requests.length;
-      const r2 = await runGather(request(base.replace('127.0.0.1', 'localhost')), templates, deps(2));
-      expect(r2).toMatchObject({ ok: false, code: 'FHIR_SERVER_NOT_ALLOWED' });
-      expect(server.requests).toHaveLength(before);
-    });
+  it('a 401 from the server → FHIR_FETCH_FAILED; an off-allowlist server → no request at all', async () => {
+    const scope = nock(BASE).get('/Condition?patient=p1').reply(401, {});
+    const e = await failure(gatherClinicalData(request({ patient }), templates, deps(5)));
+    expect(e.code).toBe('FHIR_FETCH_FAILED');
+    expect(scope.isDone()).toBe(true);
+    const trap = nock('http://evil.example').persist().get(() => true).reply(200, condBundle);
+    const e2 = await failure(gatherClinicalData(request({ patient }, 'http://evil.example/fhir'), templates, deps(5)));
+    expect(e2.code).toBe('FHIR_SERVER_NOT_ALLOWED');
+    expect(trap.isDone()).toBe(false);
+    expect(guard.unmatched).toEqual([]);
   });
 });

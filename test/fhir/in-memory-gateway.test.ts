@@ -13,7 +13,7 @@ const store = [
 ];
 const gw = createInMemoryGateway(store, { baseUrl: 'http://x/fhir' });
 const signal = new AbortController().signal;
-const idsOf = async (url: string) => ((await gw.search(url, signal)) as Bundle).entry?.map((e: { resource?: FhirResource }) => e.resource?.id);
+const idsOf = async (url: string) => ((await gw.search(url, signal)) as Bundle).entry?.map((e) => e.resource?.id);
 
 describe('in-memory FHIR gateway', () => {
   it('reads by Type/id', async () => {
@@ -34,10 +34,10 @@ describe('in-memory FHIR gateway', () => {
   it('pages with _count and absolute next links', async () => {
     const first = (await gw.search('Observation?patient=p1&_count=2', signal)) as Bundle;
     expect(first.entry).toHaveLength(2);
-    const next = first.link?.find((l: { relation: string; url: string }) => l.relation === 'next')?.url ?? '';
+    const next = first.link?.find((l) => l.relation === 'next')?.url ?? '';
     expect(next.startsWith('http://x/fhir/Observation?')).toBe(true);
     const second = await gw.fetchAbsolute(next, signal);
-    expect(second.entry?.map((e: { resource?: FhirResource }) => e.resource?.id)).toEqual(['c']);
+    expect(second.entry?.map((e) => e.resource?.id)).toEqual(['c']);
     expect(second.link).toBeUndefined();
     await expect(gw.fetchAbsolute('http://elsewhere/fhir/Observation', signal)).rejects.toBeInstanceOf(AppError);
   });

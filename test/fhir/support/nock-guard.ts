@@ -1,0 +1,34 @@
+/**
+ * Network isolation for adapter tests: nock 14 intercepts node:http and the global fetch; every outbound request
+ * that no interceptor answers is recorded here (and refused, since real connections are disabled).
+ */
+import nock from 'nock';
+
+/** The requests of one test that matched no interceptor ("host/path" as nock reports them). */
+export interface NockGuard {
+  readonly unmatched: string[];
+}
+
+/**
+ * Installs beforeEach/afterEach hooks: net connect disabled (except the listed hosts), unmatched requests
+ * recorded, interceptors and listeners cleared after each test.
+ */
+export function useNockGuard(allowHosts?: RegExp): NockGuard {
+  const guard: { unmatched: string[] } = { unmatched: [] };
+  const onNoMatch = (req: { host?: string; hostname?: string; path?: string }) => {
+    guard.unmatched.push(`${req.host ?? req.hostname ?? '?'}${req.path ?? ''}`);
+  };
+  beforeEach(() => {
+    guard.unmatched = [];
+    nock.disableNetConnect();
+    if (allowHosts !== undefined) nock.enableNetConnect(allowHosts);
+    nock.emitter.on('no match', onNoMatch);
+  });
+  afterEach(() => {
+    nock.emitter.removeListener('no match', onNoMatch);
+    nock.abortPendingRequests();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  return guard;
+}
