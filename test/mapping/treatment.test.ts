@@ -1,0 +1,63 @@
+/** Treatment facts: systemicAgents, onIci, onTki, onAntiVegf, targetedImmuneStart, everSystemicTherapy, therapyPhase, procedures. */
+import { extractFacts } from '../../src/mapping';
+import type { FhirResource } from '../../src/mapping';
+import { fact, factsOf, mappings, NOW, reasonOf, valueOf } from './support';
+
+it('drug-by-chinese-name: 信迪利单抗 and 贝伐珠单抗 are recognised', () => {
+  const set = factsOf('drug-by-chinese-name');
+  expect(valueOf(set, 'systemicAgents')).toEqual(['bevacizumab', 'sintilimab']);
+  expect(valueOf(set, 'onIci')).toBe(true);
+  expect(valueOf(set, 'onAntiVegf')).toBe(true);
+  expect(valueOf(set, 'onTki')).toBe(false);
+  expect(valueOf(set, 'onTargeted')).toBe(true);
+  expect(valueOf(set, 'onTargetedImmune')).toBe(true);
+  expect(valueOf(set, 'targetedImmuneStart')).toBe('2025-03-01');
+  expect(valueOf(set, 'everSystemicTherapy')).toBe(true);
+  expect(valueOf(set, 'treatmentNaive')).toBe(false);
+});
+
+it('drug-by-atc-rxnorm-and-reference: ATC, RxNorm through medicationReference; a stopped order is not on board but counts as ever', () => {
+  const set = factsOf('drug-by-atc-rxnorm-and-reference');
+  expect(valueOf(set, 'systemicAgents')).toEqual(['atezolizumab', 'lenvatinib']);
+  expect(valueOf(set, 'onTki')).toBe(true);
+  expect(fact(set, 'targetedImmuneStart')).toMatchObject({ value: '2025-04-01' });
+  expect(fact(set, 'everSystemicTherapy')).toMatchObject({ value: true });
+  expect(fact(set, 'everSystemicTherapy').sources).toContain('MedicationRequest/sora-old');
+});
+
+it('therapyPhase is read from hcc-observation#systemic-therapy-phase and is Unknown when not recorded', () => {
+  expect(reasonOf(factsOf('drug-by-chinese-name'), 'therapyPhase')).toBe('no-data');
+  const resources = [
+    { resourceType: 'Patient', id: 'p1' },
+    {
+      resourceType: 'Observation', id: 'phase', status: 'final', subject: { reference: 'Patient/p1' }, effectiveDateTime: '2025-05-01',
+      code: { coding: [{ system: 'http://hcc-cds.org/fhir/CodeSystem/hcc-observation', code: 'systemic-therapy-phase' }] },
+      valueCodeableConcept: { coding: [{ system: 'http://hcc-cds.org/fhir/CodeSystem/therapy-phase', code: 'drug-holiday' }] },
+    },
+  ] as unknown as FhirResource[];
+  expect(extractFacts(mappings(), resources, { patientId: 'p1', now: NOW }).facts['therapyPhase']).toMatchObject({ value: 'drug-holiday' });
+});
+
+it('local-therapies-completed: counts and dates of completed procedures only', () => {
+  const set = factsOf('local-therapies-completed');
+  expect(valueOf(set, 'taceSessions')).toBe(3);
+  expect(valueOf(set, 'lastTaceDate')).toBe('2025-02-01');
+  expect(valueOf(set, 'haicCourses')).toBe(2);
+  expect(valueOf(set, 'lastHaicDate')).toBe('2025-04-03');
+  expect(valueOf(set, 'daysSinceLastHaic')).toBe(59);
+  expect(valueOf(set, 'resectionDate')).toBe('2023-06-01');
+  expect(reasonOf(set, 'ablationDate')).toBe('no-data');
+  expect(valueOf(set, 'radiotherapyDone')).toBe(false);
+  expect(valueOf(set, 'internalRadiotherapyDone')).toBe(true);
+  expect(valueOf(set, 'everLocalTherapy')).toBe(true);
+  expect(valueOf(set, 'treatmentNaive')).toBe(false);
+  expect(valueOf(set, 'everSystemicTherapy')).toBe(false);
+});
+
+it('a patient with neither drugs nor procedures is treatment-naive', () => {
+  const set = factsOf('bilirubin-in-umol-per-l');
+  expect(valueOf(set, 'treatmentNaive')).toBe(true);
+  expect(valueOf(set, 'taceSessions')).toBe(0);
+  expect(valueOf(set, 'systemicAgents')).toEqual([]);
+  expect(reasonOf(set, 'targetedImmuneStart')).toBe('no-data');
+});
