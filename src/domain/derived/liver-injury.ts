@@ -1,4 +1,4 @@
-/** Composite liver-injury grade and pattern (clinical.md §5.1 notes and §2.5 DR-55, [impl-proposal]). */
+/** Composite liver-injury grade and pattern (clinical.md §5.1 notes and §2.5 liver-injury pattern, [impl-proposal]). */
 import { known, unknown, type Fact } from '../facts';
 import { latestDate } from './bands';
 import { effectiveOf, num, sourcesOf } from './fact-helpers';
