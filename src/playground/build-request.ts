@@ -17,6 +17,8 @@ export interface BuildRequestInput {
   readonly hookInstance: string;
   readonly userId: string;
   readonly now: Date;
+  /** order-select: the selected draft orders (`Type/id`); default all of them. */
+  readonly selections?: readonly string[];
 }
 
 const ORDER_TYPES = new Set(['MedicationRequest', 'ServiceRequest', 'NutritionOrder', 'DeviceRequest', 'VisionPrescription']);
@@ -67,7 +69,7 @@ export function buildHookRequest(input: BuildRequestInput): CdsRequest {
     }
     const draftOrders: Bundle = { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) };
     context = input.hook === 'order-select'
-      ? { ...base, selections: drafts.map((d) => `${d.resourceType}/${d.id ?? ''}`), draftOrders }
+      ? { ...base, selections: input.selections ?? drafts.map((d) => `${d.resourceType}/${d.id ?? ''}`), draftOrders }
       : { ...base, draftOrders };
   }
   const prefetch = resolvePrefetch(input.prefetchTemplates, context, record, input.now);

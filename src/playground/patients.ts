@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { HookName } from '../cds-hooks/types';
+import type { Language } from '../pipeline/engine';
 import { daysBetween, shiftDates } from '../demo-fhir/shift-dates';
 
 /** One scenario patient as the page lists and loads it. */
@@ -82,15 +83,40 @@ function resolveInput(given: unknown, vignettePath: string): unknown {
   return isFhirInput(input) ? input : undefined;
 }
 
-/** A vignette's FHIR input, its moment and hook, or undefined when it names no FHIR input. */
-export function resolveVignetteInput(vignette: unknown, vignettePath: string): { input: unknown; at?: Date; hook?: HookName } | undefined {
+/** What a vignette says about the call: its FHIR input and, when given, moment, hook, language and selections. */
+export interface VignetteInput {
+  readonly input: unknown;
+  readonly at?: Date;
+  readonly hook?: HookName;
+  readonly language?: Language;
+  readonly selections?: readonly string[];
+}
+
+/**
+ * A vignette's FHIR input, or undefined when it names none. The vignette's `draftOrders` (test/scenarios format)
+ * are appended to a Bundle input as entries; they carry status draft, so they become context.draftOrders.
+ */
+export function resolveVignetteInput(vignette: unknown, vignettePath: string): VignetteInput | undefined {
   if (!isObject(vignette)) return undefined;
-  const input = resolveInput(vignette['given'] ?? vignette['input'] ?? vignette['fixture'], vignettePath);
+  let input = resolveInput(vignette['given'] ?? vignette['input'] ?? vignette['fixture'], vignettePath);
   if (input === undefined) return undefined;
+  const drafts = Array.isArray(vignette['draftOrders']) ? vignette['draftOrders'].filter(isObject) : [];
+  if (drafts.length > 0 && isObject(input) && input['resourceType'] === 'Bundle') {
+    const entries = Array.isArray(input['entry']) ? input['entry'] : [];
+    input = { ...input, entry: [...entries, ...drafts.map((resource) => ({ resource }))] };
+  }
   const atValue = vignette['at'];
   const at = atValue instanceof Date ? atValue : typeof atValue === 'string' && !Number.isNaN(Date.parse(atValue)) ? new Date(atValue) : undefined;
   const hook = firstString(vignette, ['hook']);
-  return { input, ...(at !== undefined ? { at } : {}), ...(hook !== undefined && HOOKS.includes(hook) ? { hook: hook as HookName } : {}) };
+  const language = firstString(vignette, ['language']);
+  const selections = Array.isArray(vignette['selections']) ? vignette['selections'].filter((s): s is string => typeof s === 'string') : [];
+  return {
+    input,
+    ...(at !== undefined ? { at } : {}),
+    ...(hook !== undefined && HOOKS.includes(hook) ? { hook: hook as HookName } : {}),
+    ...(language === 'zh-CN' || language === 'en' ? { language } : {}),
+    ...(selections.length > 0 ? { selections } : {}),
+  };
 }
 
 /** Loads every vignette with FHIR input; vignettes with only inline facts are not patients and are skipped. */

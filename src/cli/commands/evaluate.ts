@@ -16,7 +16,7 @@ import type { Language } from '../../pipeline/engine';
 import { runService } from '../../pipeline/run-service';
 import { compileFhirServerAllowlist } from '../../fhir/fhir-server-allowlist';
 import { buildHookRequest } from '../../playground/build-request';
-import { resolveVignetteInput } from '../../playground/patients';
+import { resolveVignetteInput, type VignetteInput } from '../../playground/patients';
 import { loadServiceRegistry } from '../../services/registry';
 import { fixedClock, systemClock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
@@ -31,7 +31,7 @@ const USAGE = `usage: hcc-cds evaluate <file> [--hook patient-view|order-select|
   <file>   a FHIR Bundle (one patient's record; draft orders = MedicationRequest/ServiceRequest with status "draft"),
            a CDS Hooks request, or a scenario vignette (YAML/JSON with "given")
   --hook   the hook to call for a Bundle (default patient-view; a request carries its own)
-  --lang   card language (default zh-CN)
+  --lang   card language (default: the vignette's "language", else zh-CN)
   --json   print the CDS Hooks response as JSON instead of text
   --at     evaluate as of this instant (default: the vignette's "at", else now)
 
@@ -41,7 +41,7 @@ exit codes: 0 evaluated (with or without cards), 1 internal failure, 2 usage err
 interface Options {
   readonly file: string;
   readonly hook?: HookName;
-  readonly language: Language;
+  readonly language?: Language;
   readonly json: boolean;
   readonly at?: Date;
 }
@@ -52,7 +52,7 @@ class InputError extends Error {}
 function parseArgs(args: readonly string[]): Options {
   let file: string | undefined;
   let hook: HookName | undefined;
-  let language: Language = 'zh-CN';
+  let language: Language | undefined;
   let json = false;
   let at: Date | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -92,15 +92,15 @@ function parseArgs(args: readonly string[]): Options {
     }
   }
   if (file === undefined) throw new UsageError('missing <file>');
-  return { file, language, json, ...(hook !== undefined ? { hook } : {}), ...(at !== undefined ? { at } : {}) };
+  return { file, json, ...(language !== undefined ? { language } : {}), ...(hook !== undefined ? { hook } : {}), ...(at !== undefined ? { at } : {}) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reads the file: JSON, or YAML for .yaml/.yml; a vignette is resolved to its FHIR input and moment. */
-function readInput(path: string): { input: unknown; at?: Date; hook?: HookName } {
+/** Reads the file: JSON, or YAML for .yaml/.yml; a vignette is resolved to its FHIR input, moment, hook and language. */
+function readInput(path: string): VignetteInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -122,10 +122,24 @@ function readInput(path: string): { input: unknown; at?: Date; hook?: HookName }
   return vignette;
 }
 
-function toRequest(input: unknown, hook: HookName | undefined, templates: (hook: HookName) => Readonly<Record<string, string>>, now: Date): CdsRequest {
+function toRequest(
+  input: unknown,
+  hook: HookName | undefined,
+  selections: readonly string[] | undefined,
+  templates: (hook: HookName) => Readonly<Record<string, string>>,
+  now: Date,
+): CdsRequest {
   if (isObject(input) && input['resourceType'] === 'Bundle') {
     const chosen = hook ?? 'patient-view';
-    return buildHookRequest({ hook: chosen, bundle: input, prefetchTemplates: templates(chosen), hookInstance: randomUUID(), userId: 'Practitioner/cli', now });
+    return buildHookRequest({
+      hook: chosen,
+      bundle: input,
+      prefetchTemplates: templates(chosen),
+      hookInstance: randomUUID(),
+      userId: 'Practitioner/cli',
+      now,
+      ...(selections !== undefined ? { selections } : {}),
+    });
   }
   const request = input as Record<string, unknown>;
   if (hook !== undefined && request['hook'] !== hook) throw new UsageError(`the request is for ${String(request['hook'])}, not ${hook}`);
@@ -216,11 +230,12 @@ function engineAndServices(): NonNullable<typeof loaded> {
 }
 
 async function evaluate(options: Options, io: CliIo): Promise<number> {
-  const { input, at: vignetteAt, hook: vignetteHook } = readInput(options.file);
-  const at = options.at ?? vignetteAt;
+  const vignette = readInput(options.file);
+  const at = options.at ?? vignette.at;
+  const language = options.language ?? vignette.language ?? 'zh-CN';
   const clock = at !== undefined ? fixedClock(at) : systemClock;
   const { engine, registry } = engineAndServices();
-  const request = toRequest(input, options.hook ?? vignetteHook, (h) => engine.prefetchFor(h), clock.now());
+  const request = toRequest(vignette.input, options.hook ?? vignette.hook, vignette.selections, (h) => engine.prefetchFor(h), clock.now());
   const service = registry.services.find((s) => s.hook === request.hook);
   if (service === undefined) throw new InputError(`no service answers ${request.hook}`);
   const run = await runService(
@@ -238,13 +253,13 @@ async function evaluate(options: Options, io: CliIo): Promise<number> {
       pageCap: 1,
       clock,
     },
-    { language: options.language },
+    { language },
   );
   if (options.json) {
     io.out(`${JSON.stringify(run.response, null, 2)}\n`);
     return EXIT.ok;
   }
-  const header = `hcc-cds evaluate: ${service.id} (${request.hook}), patient ${request.context.patientId}, knowledge base ${run.kbVersion}, as of ${clock.now().toISOString()}, ${options.language}`;
+  const header = `hcc-cds evaluate: ${service.id} (${request.hook}), patient ${request.context.patientId}, knowledge base ${run.kbVersion}, as of ${clock.now().toISOString()}, ${language}`;
   io.out(responseText(run.response, header));
   return EXIT.ok;
 }
