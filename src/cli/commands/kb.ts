@@ -1,0 +1,52 @@
+/**
+ * `hcc-cds kb [--check] [--out file]`: validates the knowledge base against the mappings (exit 1 with every
+ * problem when invalid) and writes the clinician review document; `--check` instead compares it with the file
+ * on disk and exits 1 when it is stale (CI drift check).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadKnowledgeBase } from '../../knowledge/load-knowledge-base';
+import { resolveParameters } from '../../knowledge/parameters';
+import { repositoryRoot } from '../../knowledge/read-knowledge-files';
+import { renderReview } from '../../knowledge/render-review';
+import { loadMappings } from '../../mapping';
+import { EXIT, type CliCommand } from '../main';
+
+function parse(args: readonly string[]): { check: boolean; out: string } | string {
+  let check = false;
+  let out = join(repositoryRoot(), 'cds-services', 'knowledge', 'REVIEW.md');
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (arg === '--check') check = true;
+    else if (arg === '--out' && args[i + 1] !== undefined) out = resolve(args[(i += 1)] as string);
+    else return `unknown option '${String(arg)}'`;
+  }
+  return { check, out };
+}
+
+/** The `kb` command. */
+export const command: CliCommand = {
+  summary: 'validate the knowledge base and write (or --check) cds-services/knowledge/REVIEW.md',
+  async run(args, io) {
+    const options = parse(args);
+    if (typeof options === 'string') {
+      io.err(`hcc-cds kb: ${options}\nusage: hcc-cds kb [--check] [--out file]\n`);
+      return EXIT.usage;
+    }
+    const mappings = loadMappings();
+    const kb = loadKnowledgeBase({ factDefinitions: mappings.factDefinitions });
+    const review = renderReview(kb, resolveParameters(kb.manifest.parameters).values);
+    if (options.check) {
+      const current = existsSync(options.out) ? readFileSync(options.out, 'utf8') : '';
+      if (current !== review) {
+        io.err(`hcc-cds kb: ${options.out} is stale; run \`npm run kb:render\` and commit it\n`);
+        return EXIT.failure;
+      }
+      io.out(`knowledge base ${kb.manifest.id}@${kb.manifest.version} valid; REVIEW.md up to date\n`);
+      return EXIT.ok;
+    }
+    writeFileSync(options.out, review);
+    io.out(`knowledge base ${kb.manifest.id}@${kb.manifest.version} valid; wrote ${options.out}\n`);
+    return EXIT.ok;
+  },
+};
