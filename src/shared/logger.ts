@@ -18,7 +18,7 @@ export const REDACTED_PATHS: readonly string[] = [
 export function createLogger(options: { readonly level?: string; readonly destination?: DestinationStream } = {}): AppLogger {
   const settings = {
     level: options.level ?? 'info',
-    base: { service: 'hcc-cds' },
+    base: { name: 'hcc-cds' },
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

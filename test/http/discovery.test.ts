@@ -1,6 +1,7 @@
 /** cds-hooks.md §11 "Discovery" (CDS Hooks 2.0 § Discovery). */
 import request from 'supertest';
-import { lintPrefetch, lintPrefetchTemplate } from '../../src/cds-hooks/prefetch-lint';
+import type { HookName } from '../../src/cds-hooks/types';
+import { lintPrefetchTemplate } from '../../src/fhir/prefetch-tokens';
 import { COUNTING_PREFETCH } from '../support/counting-engine';
 import { expectValidDiscoveryResponse } from '../support/expect-valid-cds-response';
 import { buildTestApp } from '../support/test-app';
@@ -29,23 +30,11 @@ describe('§11 Discovery', () => {
 
   it('prefetch templates come from the engine, are strings, and pass the token linter', async () => {
     const { app } = buildTestApp();
-    const services = (await request(app).get('/cds-services')).body.services as { prefetch?: Record<string, string> }[];
+    const services = (await request(app).get('/cds-services')).body.services as { hook: HookName; prefetch?: Record<string, string> }[];
     for (const s of services) {
       expect(s.prefetch).toEqual(COUNTING_PREFETCH);
-      expect(lintPrefetch(s.prefetch ?? {})).toEqual([]);
+      for (const template of Object.values(s.prefetch ?? {})) expect(lintPrefetchTemplate(s.hook, template)).toEqual([]);
     }
-  });
-
-  it('the prefetch linter refuses non-2.0 tokens, selections/draftOrders tokens and non-recommended search features', () => {
-    expect(lintPrefetchTemplate('Observation?patient={{context.patientId}}&_sort=-date&_count=10')).toEqual([]);
-    expect(lintPrefetchTemplate('{{context.userId}}')).toEqual([]);
-    expect(lintPrefetchTemplate('Practitioner/{{userPractitionerId}}')).toEqual([]);
-    expect(lintPrefetchTemplate('MedicationRequest?_id={{context.selections}}')).toHaveLength(2);
-    expect(lintPrefetchTemplate('Observation?patient={{context.draftOrders}}')).toHaveLength(1);
-    expect(lintPrefetchTemplate('Observation?patient={{context.patientId}}&sort:desc=date')).toHaveLength(1);
-    expect(lintPrefetchTemplate('Observation?patient={{context.patientId}}&_include=Observation:subject')).toHaveLength(1);
-    expect(lintPrefetchTemplate('Observation?patient={{context.patientId}}&date=sa2020-01-01')).toHaveLength(1);
-    expect(lintPrefetchTemplate('Observation?patient={{today()}}')).toHaveLength(1);
   });
 
   it('discovery follows the configured JWT policy: open by default, 401 without a token when required', async () => {

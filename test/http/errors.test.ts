@@ -1,0 +1,76 @@
+/** Error answers: one catalogue, OperationOutcome bodies, no stack, CORS headers on errors (cds-hooks.md §2.5). */
+import request from 'supertest';
+import type { Engine } from '../../src/pipeline/engine';
+import { createCountingEngine } from '../support/counting-engine';
+import { patientViewRequest } from '../support/hook-requests';
+import { buildTestApp } from '../support/test-app';
+
+const PV = '/cds-services/hcc-consensus-patient-view';
+
+function expectOutcome(body: unknown, code: string): void {
+  expect(body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code }] });
+  expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+}
+
+describe('HTTP errors as OperationOutcome', () => {
+  const t = buildTestApp({ config: { bodyLimit: '2kb' } });
+
+  it('malformed JSON → 400', async () => {
+    const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', 'application/json').send('{"hook": ').expect(400);
+    expectOutcome(res.body, 'invalid');
+    expect(res.body.issue[0].details.text).toBe('Request body is not valid JSON.');
+  });
+
+  it('non-JSON content type → 415', async () => {
+    const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', 'text/plain').send('hello').expect(415);
+    expectOutcome(res.body, 'not-supported');
+  });
+
+  it('missing body → 400', async () => {
+    const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).expect(400);
+    expectOutcome(res.body, 'invalid');
+  });
+
+  it('body over the configured limit → 413', async () => {
+    const big = patientViewRequest({ extension: { 'org.example': { padding: 'x'.repeat(4000) } } });
+    const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(big).expect(413);
+    expectOutcome(res.body, 'too-costly');
+  });
+
+  it('wrong method → 405 with Allow', async () => {
+    const a = await request(t.app).get(PV).expect(405);
+    expect(a.headers['allow']).toBe('POST, OPTIONS');
+    expectOutcome(a.body, 'not-supported');
+    const b = await request(t.app).post('/cds-services').expect(405);
+    expect(b.headers['allow']).toBe('GET, OPTIONS');
+    await request(t.app).delete(`${PV}/feedback`).expect(405);
+    await request(t.app).put('/healthz').expect(405);
+  });
+
+  it('unknown route → 404; unknown service → 404 (after authentication)', async () => {
+    expectOutcome((await request(t.app).get('/nope').expect(404)).body, 'not-found');
+    const path = '/cds-services/no-such-service';
+    await request(t.app).post(path).send(patientViewRequest()).expect(401);
+    expectOutcome((await request(t.app).post(path).set('Authorization', t.auth(path)).send(patientViewRequest()).expect(404)).body, 'not-found');
+    const fb = `${path}/feedback`;
+    await request(t.app).post(fb).set('Authorization', t.auth(fb)).send({ feedback: [] }).expect(404);
+  });
+
+  it('an unexpected failure → 500 INTERNAL with a generic message; logged by name, without its message', async () => {
+    const base = createCountingEngine();
+    const failing: Engine = {
+      ...base,
+      evaluate: () => {
+        throw new TypeError('cannot read bilirubin of patient Zhang San');
+      },
+    };
+    const f = buildTestApp({ engine: failing });
+    const res = await request(f.app).post(PV).set('Authorization', f.auth(PV)).set('Origin', 'https://sandbox.cds-hooks.org').send(patientViewRequest()).expect(500);
+    expectOutcome(res.body, 'exception');
+    expect(res.body.issue[0].details.text).toBe('Internal error.');
+    expect(res.headers['access-control-allow-origin']).toBe('https://sandbox.cds-hooks.org');
+    const logs = f.logs.join('');
+    expect(logs).toContain('"errName":"TypeError"');
+    expect(logs).not.toContain('Zhang San');
+  });
+});

@@ -1,0 +1,82 @@
+/** cds-hooks.md §11 "Feedback" (CDS Hooks 2.0 § Feedback). */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { openSqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store';
+import { COUNTING_RECOMMENDATION } from '../support/counting-engine';
+import { patientViewRequest } from '../support/hook-requests';
+import { buildTestApp, type TestApp } from '../support/test-app';
+
+const PV = '/cds-services/hcc-consensus-patient-view';
+const FB = `${PV}/feedback`;
+const now = () => new Date().toISOString();
+
+function postFeedback(t: TestApp, body: unknown, path = FB) {
+  return request(t.app).post(path).set('Authorization', t.auth(path)).send(body as object);
+}
+
+async function expect400(t: TestApp, body: unknown, member: string): Promise<void> {
+  const res = await postFeedback(t, body).expect(400);
+  expect(res.body.resourceType).toBe('OperationOutcome');
+  expect(res.body.issue[0].expression).toContain(member);
+}
+
+describe('§11 Feedback', () => {
+  it('200 for a valid batch, stored; repeating it is idempotent', async () => {
+    const t = buildTestApp();
+    const body = {
+      feedback: [
+        { card: randomUUID(), outcome: 'accepted', acceptedSuggestions: [{ id: randomUUID() }], outcomeTimestamp: now() },
+        { card: randomUUID(), outcome: 'overridden', overrideReason: { reason: { code: 'r1', system: 'urn:reasons', display: 'Not applicable' }, userComment: 'n/a' }, outcomeTimestamp: now() },
+      ],
+    };
+    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 2, duplicates: 0 });
+    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 0, duplicates: 2 });
+  });
+
+  it("accepts the sandbox's shape: override reason without display and no userComment", async () => {
+    const t = buildTestApp();
+    const body = { feedback: [{ card: randomUUID(), outcome: 'overridden', overrideReason: { reason: { code: 'x', system: 'http://example.org/reasons' } }, outcomeTimestamp: now() }] };
+    await postFeedback(t, body).expect(200);
+  });
+
+  it('joins feedback to the recommendations behind the served card', async () => {
+    const t = buildTestApp();
+    const served = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
+    const card = served.body.cards[0].uuid as string;
+    await postFeedback(t, { feedback: [{ card, outcome: 'overridden', outcomeTimestamp: now() }] }).expect(200);
+    expect(t.store.recommendationStats()).toEqual([{ recommendationId: COUNTING_RECOMMENDATION, kbVersion: 'test-0.0.1', served: 1, accepted: 0, overridden: 1 }]);
+  });
+
+  describe('400 for malformed feedback', () => {
+    const t = buildTestApp();
+    const item = () => ({ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now() });
+    it('feedback not an array', () => expect400(t, { feedback: item() }, 'feedback'));
+    it('feedback missing', () => expect400(t, {}, 'feedback'));
+    it.each(['card', 'outcome', 'outcomeTimestamp'])('item without %s', (member) => {
+      const bad: Record<string, unknown> = item();
+      delete bad[member];
+      return expect400(t, { feedback: [bad] }, `feedback[0].${member}`);
+    });
+    it('outcome not accepted|overridden', () => expect400(t, { feedback: [{ ...item(), outcome: 'ignored' }] }, 'feedback[0].outcome'));
+    it('accepted without acceptedSuggestions', () => expect400(t, { feedback: [{ ...item(), outcome: 'accepted' }] }, 'feedback[0].acceptedSuggestions'));
+    it('overrideReason with neither reason nor comment', () => expect400(t, { feedback: [{ ...item(), overrideReason: {} }] }, 'feedback[0].overrideReason'));
+    it('timestamp not RFC 3339', async () => {
+      await expect400(t, { feedback: [{ ...item(), outcomeTimestamp: '2026-01-01' }] }, 'feedback[0].outcomeTimestamp');
+      await expect400(t, { feedback: [{ ...item(), outcomeTimestamp: 'yesterday' }] }, 'feedback[0].outcomeTimestamp');
+    });
+  });
+
+  it('404 for an unknown service', async () => {
+    const t = buildTestApp();
+    const path = '/cds-services/nope/feedback';
+    await postFeedback(t, { feedback: [{ card: 'c', outcome: 'overridden', outcomeTimestamp: now() }] }, path).expect(404);
+  });
+
+  it('503, never a false 200, when the store cannot commit', async () => {
+    const store = openSqliteFeedbackStore(':memory:');
+    const t = buildTestApp({ store });
+    store.close();
+    const res = await postFeedback(t, { feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now() }] }).expect(503);
+    expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'transient' }] });
+  });
+});
