@@ -1,0 +1,111 @@
+import type { FhirResource } from 'fhir/r4';
+import { loadEngine } from '../../src/knowledge/load-engine';
+import type { KnowledgeEngine } from '../../src/knowledge/create-engine';
+import { BootError } from '../../src/shared/errors';
+import { hookInputOf, loadScenarios, type Scenario } from '../scenarios/support/load-scenarios';
+
+const scenarios = loadScenarios();
+const byPath = (fragment: string): Scenario => {
+  const s = scenarios.find((x) => x.path.includes(fragment));
+  if (s === undefined) throw new Error(`no scenario ${fragment}`);
+  return s;
+};
+let engine: KnowledgeEngine;
+beforeAll(() => {
+  engine = loadEngine();
+});
+
+function statusOf(e: KnowledgeEngine, s: Scenario, id: string): string | undefined {
+  return e.explain(hookInputOf(s)).outcomes.find((o) => o.outcome.recommendationId === id)?.outcome.status;
+}
+
+describe('loadEngine parameters', () => {
+  test('an override changes the cut-off the knowledge base applies (TACE sessions before refractoriness)', () => {
+    const s = byPath('r-tace-3/fires-');
+    expect(statusOf(engine, s, 'R-TACE-3')).toBe('fires');
+    expect(statusOf(loadEngine({ parameters: { taceSessionsBeforeRefractory: 3 } }), s, 'R-TACE-3')).toBe('notApplicable');
+  });
+
+  test('unknown parameters and wrongly typed values refuse to boot', () => {
+    expect(() => loadEngine({ parameters: { noSuchParameter: 1 } })).toThrow(BootError);
+    expect(() => loadEngine({ parameters: { haicSurgeryWindowDays: 'four weeks' } })).toThrow(/must be an integer/);
+  });
+});
+
+describe('evaluate', () => {
+  test('never throws on malformed clinical data or draft orders', () => {
+    const s = byPath('must-have/fires-atezolizumab');
+    const junk = [{ resourceType: 'Observation', id: 'x', status: 'final', code: 42 }, { resourceType: 'AdverseEvent' }, { foo: 'bar' }] as unknown as FhirResource[];
+    const input = { ...hookInputOf(s), resources: [...hookInputOf(s).resources, ...junk], context: { userId: 'u', patientId: s.patientId, selections: [7], draftOrders: { resourceType: 'Bundle', entry: [null, 'x', { resource: { resourceType: 'MedicationOrder', id: 'old' } }] } } } as never;
+    expect(() => engine.evaluate(input)).not.toThrow();
+  });
+
+  test('the order-select critical card offers to delete the draft and the data values in its detail are escaped', () => {
+    const s = byPath('must-have/fires-atezolizumab');
+    const input = hookInputOf(s);
+    const draft = { resourceType: 'MedicationRequest', id: 'draft-atezolizumab', status: 'draft', intent: 'order', subject: { reference: `Patient/${s.patientId}` },
+      medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code: 'L01FF05' }], text: 'atezolizumab <img src=x onerror=alert(1)>' } };
+    const result = engine.evaluate({ ...input, context: { ...input.context, draftOrders: { resourceType: 'Bundle', entry: [{ resource: draft }] }, selections: ['MedicationRequest/draft-atezolizumab'] } } as never);
+    const critical = result.cards.find((c) => c.indicator === 'critical');
+    expect(critical).toBeDefined();
+    expect(critical?.detail).not.toMatch(/<img/);
+    const actions = (critical?.suggestions ?? []).flatMap((sg) => sg.actions ?? []);
+    expect(actions).toContainEqual(expect.objectContaining({ type: 'delete', resourceId: 'MedicationRequest/draft-atezolizumab' }));
+    expect(critical?.selectionBehavior).toBe('any');
+    expect(critical?.overrideReasons?.[0]).toEqual(expect.objectContaining({ system: 'http://hcc-cds.org/fhir/CodeSystem/override-reason' }));
+    expect(result.cardLog.find((l) => l.cardUuid === critical?.uuid)?.recommendationIds).toEqual(['R-AE-4']);
+  });
+
+  test('a grade 3 irAE card offers to put the active ICI order on hold (update of the whole resource)', () => {
+    const result = engine.evaluate(hookInputOf(byPath('r-ae-4/fires-grade-3-pneumonitis')));
+    const actions = result.cards.flatMap((c) => c.suggestions ?? []).flatMap((sg) => sg.actions ?? []);
+    const update = actions.find((a) => a.type === 'update');
+    expect(update?.resource).toEqual(expect.objectContaining({ resourceType: 'MedicationRequest', id: 'atezolizumab', status: 'on-hold', intent: 'order' }));
+    expect(result.cards.some((c) => c.indicator === 'warning')).toBe(true);
+  });
+
+  test('a grade 3 liver injury suggests methylprednisolone at the §5.3 dose as a complete MedicationRequest', () => {
+    const result = engine.evaluate(hookInputOf(byPath('r-ae-8/fires-')));
+    const creates = result.cards.flatMap((c) => c.suggestions ?? []).flatMap((sg) => sg.actions ?? []).filter((a) => a.type === 'create');
+    const steroid = creates.map((a) => a.resource as { resourceType: string; dosageInstruction?: { text: string }[] }).find((r) => r.resourceType === 'MedicationRequest');
+    expect(steroid?.dosageInstruction?.[0]?.text).toBe('methylprednisolone 1-2 mg/kg/day');
+  });
+
+  test('cards are written in the requested language with the same uuids', () => {
+    const s = byPath('must-have/fires-iiia');
+    const en = engine.evaluate(hookInputOf(s));
+    const zh = engine.evaluate({ ...hookInputOf(s), language: 'zh-CN' });
+    expect(zh.cards.map((c) => c.uuid)).toEqual(en.cards.map((c) => c.uuid));
+    expect(zh.cards[0]?.detail).toContain('证据等级和推荐强度：现有资料未载明');
+    expect(en.cards[0]?.detail).toContain('Evidence level and strength: not stated in the available source');
+    expect(en.cards[0]?.detail).toContain('https://doi.org/10.7659/j.issn.1005-6947.2024.01.001');
+  });
+
+  test('prefetch templates come from the mappings of the facts each hook needs', () => {
+    const pv = engine.prefetchFor('patient-view');
+    expect(Object.values(pv).join(' ')).toContain('{{context.patientId}}');
+    expect(Object.keys(engine.prefetchFor('order-select')).length).toBeGreaterThan(0);
+  });
+
+  test('evaluation is fast: median under 15 ms for a 500-resource record (target 3 ms, measured and reported)', () => {
+    const s = byPath('must-have/fires-iiia');
+    const base = hookInputOf(s);
+    const extra: FhirResource[] = [];
+    for (let i = 0; i < 480; i += 1) {
+      extra.push({ resourceType: 'Observation', id: `alt-${i}`, status: 'final', subject: { reference: `Patient/${s.patientId}` }, code: { coding: [{ system: 'http://loinc.org', code: '1742-6' }] },
+        effectiveDateTime: new Date(Date.parse('2024-06-01') + i * 86_400_000 / 2).toISOString(), valueQuantity: { value: 30 + (i % 7), unit: 'U/L', system: 'http://unitsofmeasure.org', code: 'U/L' } } as FhirResource);
+    }
+    const input = { ...base, resources: [...base.resources, ...extra] };
+    for (let i = 0; i < 5; i += 1) engine.evaluate(input);
+    const times: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const t0 = process.hrtime.bigint();
+      engine.evaluate(input);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)] ?? 0;
+    console.log(`evaluate() median ${median.toFixed(2)} ms over ${input.resources.length} resources`);
+    expect(median).toBeLessThan(15);
+  });
+});
