@@ -1,0 +1,120 @@
+/**
+ * The real entry point (dist/src/server.js, built by `npm ci` → prepare) as a child process: boots with no
+ * configuration on an ephemeral port, answers discovery, creates its database, stops cleanly on SIGTERM; refuses
+ * to start in production without configuration; with HCC_CDS_CONFIG naming an issuer with an inline JWKS, accepts
+ * a request signed by that freshly generated ES384 key and refuses a tampered one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/config/project-root';
+import { createCdsClient } from '../support/cds-client-keys';
+import { expectValidCdsResponse, expectValidDiscoveryResponse } from '../support/expect-valid-cds-response';
+import { patientViewRequest } from '../support/hook-requests';
+
+const ENTRY = join(projectRoot(), 'dist', 'src', 'server.js');
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>, cwd: string): Child {
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` (npm ci runs it through prepare)`);
+  const child = spawn(process.execPath, [ENTRY], { cwd, env: { PATH: process.env['PATH'] ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { process: child, output: () => output, exited };
+}
+
+async function listeningPort(child: Child, timeoutMs = 15_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /"port":(\d+)[^\n]*"msg":"hcc-cds listening"/.exec(child.output());
+    if (match?.[1] !== undefined) return Number(match[1]);
+    if (child.process.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`server did not start:\n${child.output()}`);
+}
+
+describe('server.ts as a child process', () => {
+  const children: Child[] = [];
+  afterAll(() => {
+    for (const c of children) if (c.process.exitCode === null) c.process.kill('SIGKILL');
+  });
+
+  it('with no configuration: serves discovery on the dev defaults, creates ./data/hcc-cds.sqlite, stops on SIGTERM', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hcc-cds-boot-'));
+    const child = launch({}, cwd);
+    children.push(child);
+    const port = await listeningPort(child);
+    const res = await fetch(`http://127.0.0.1:${port}/cds-services`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { services: { id: string }[] };
+    expectValidDiscoveryResponse(body);
+    expect(body.services.map((s) => s.id)).toContain('hcc-consensus-patient-view');
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(existsSync(join(cwd, 'data', 'hcc-cds.sqlite'))).toBe(true);
+    expect(child.output()).toMatch(/SECURITY: the public CDS Hooks sandbox issuer/);
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    expect(child.output()).toContain('hcc-cds stopped');
+  });
+
+  it('refuses to start in production without HCC_CDS_CONFIG, saying why', async () => {
+    const child = launch({ NODE_ENV: 'production' }, mkdtempSync(join(tmpdir(), 'hcc-cds-prod-')));
+    children.push(child);
+    expect(await child.exited).toBe(1);
+    expect(child.output()).toMatch(/refusing to start.*\n.*HCC_CDS_CONFIG/);
+  });
+
+  it('refuses to start with an invalid configuration file, listing the problems', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-bad-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ trustedIssuers: [], language: 'fr' }));
+    const child = launch({ NODE_ENV: 'production', HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
+    children.push(child);
+    expect(await child.exited).toBe(1);
+    expect(child.output()).toContain('- database is required');
+    expect(child.output()).toContain('- trustedIssuers must NOT have fewer than 1 items');
+  });
+
+  it('with HCC_CDS_CONFIG naming an issuer by inline JWKS: a freshly generated ES384 key is accepted, tampering refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-cfg-'));
+    const client = createCdsClient('https://ehr.hospital.example');
+    const config = {
+      trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
+      allowedFhirServers: ['https://fhir.hospital.example/*'],
+      corsOrigins: ['https://ehr.hospital.example'],
+      language: 'en',
+      database: join(dir, 'feedback.sqlite'),
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const child = launch({ NODE_ENV: 'production', HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
+    children.push(child);
+    const port = await listeningPort(child);
+    const url = `http://127.0.0.1:${port}/cds-services/hcc-consensus-patient-view`;
+    const discovery = (await (await fetch(`http://127.0.0.1:${port}/cds-services`)).json()) as { services: { id: string; prefetch?: Record<string, string> }[] };
+    const keys = Object.keys(discovery.services.find((s) => s.id === 'hcc-consensus-patient-view')?.prefetch ?? {});
+    const prefetch = Object.fromEntries(keys.map((k) => [k, null]));
+    const body = JSON.stringify(patientViewRequest({ prefetch }));
+    const call = (token: string) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const ok = await call(client.token(url));
+    expect(ok.status).toBe(200);
+    expectValidCdsResponse(await ok.json());
+    const token = client.token(url);
+    const [h, p, s] = token.split('.');
+    const payload = JSON.parse(Buffer.from(p ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, iss: 'https://sandbox.cds-hooks.org' })).toString('base64url')}.${s}`;
+    expect((await call(forged)).status).toBe(401);
+    expect((await call(client.token(`http://127.0.0.1:${port}/cds-services`))).status).toBe(401);
+    expect(child.output()).not.toContain(token);
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    expect(existsSync(config.database)).toBe(true);
+  });
+});
