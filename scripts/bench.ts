@@ -58,6 +58,7 @@ function summariseRun(r: LoadResult): LatencySummary & { rps: number; statuses: 
 async function main(): Promise<void> {
   const root = repoRoot();
   const quick = flag('quick');
+  const loadBefore = os.loadavg()[0] ?? 0;
   const sizes = (arg('sizes') ?? '50,500,5000').split(',').map(Number);
   const connectionCounts = (arg('connections') ?? '1,10').split(',').map(Number);
   const entry = builtServerEntry();
@@ -173,9 +174,11 @@ async function main(): Promise<void> {
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${os.type()} ${os.release()}`,
+    loadAverage1mBefore: Math.round(loadBefore * 100) / 100,
+    loadAverage1mAfter: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
   const lines: string[] = [];
-  lines.push(`Machine: ${machine.nproc} CPU (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}${quick ? ' — quick run' : ''}`);
+  lines.push(`Machine: ${machine.nproc} CPU (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; 1-min load average ${machine.loadAverage1mBefore} before, ${machine.loadAverage1mAfter} after${quick ? ' — quick run' : ''}`);
   lines.push('');
   lines.push(`Server: ready in ${Math.round(server.readyMs)} ms; RSS after start ${mib(memAfterStart.rssKiB)} MiB, peak ${mib(peakRssKiB)} MiB; exit on SIGTERM: ${JSON.stringify(exit)}`);
   lines.push('');

@@ -19,6 +19,7 @@ export type Fault =
   | 'operation-outcome'
   | 'next-loop'
   | 'huge-body'
+  | 'huge-body-declared'
   | 'hang-up';
 
 /** One request the server received. */
@@ -126,21 +127,28 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         reply(200, JSON.stringify({ ...bundle, link: [{ relation: 'self', url: `${self}/${query}` }, { relation: 'next', url: `${self}/${query}` }] }));
         return;
       }
-      case 'huge-body': {
-        res.writeHead(200, { 'content-type': FHIR_JSON });
+      case 'huge-body':
+      case 'huge-body-declared': {
         const entry = Buffer.from(`${JSON.stringify({ resource: { resourceType: 'Observation', id: 'x', status: 'final', code: { text: 'x'.repeat(900) } } })},`);
         const head = Buffer.from('{"resourceType":"Bundle","type":"searchset","entry":[');
+        const tail = Buffer.from('{}]}');
+        // Chunked (no Content-Length) for 'huge-body'; the exact length declared up front for 'huge-body-declared'.
+        const entries = Math.ceil((hugeBytes - head.length) / entry.length);
+        const length = head.length + entries * entry.length + tail.length;
+        res.writeHead(200, fault === 'huge-body' ? { 'content-type': FHIR_JSON } : { 'content-type': FHIR_JSON, 'content-length': length });
         res.write(head);
         hugeWritten += head.length;
+        let sent = 0;
         const pump = (): void => {
-          while (hugeWritten < hugeBytes && !res.destroyed) {
+          while (sent < entries && !res.destroyed) {
+            sent++;
             hugeWritten += entry.length;
             if (!res.write(entry)) {
               res.once('drain', pump);
               return;
             }
           }
-          if (!res.destroyed) res.end('{}]}');
+          if (!res.destroyed) res.end(tail);
         };
         pump();
         return;
