@@ -26,6 +26,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Loads and validates everything the server would serve (services, knowledge base, mappings) without listening; used at image build time. */
+export function checkBoot(): { readonly kbVersion: string; readonly services: readonly string[] } {
+  const root = projectRoot();
+  const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
+  const engine = loadEngine();
+  return { kbVersion: engine.kbVersion, services: services.services.map((s) => s.id) };
+}
+
 /** Boots the service from an environment; throws BootError when configuration or knowledge is invalid. */
 export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const logger = createLogger({ level: env['LOG_LEVEL'] ?? 'info' });
@@ -83,7 +91,15 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
 }
 
 /* istanbul ignore next -- exercised by the child-process test */
-if (require.main === module) {
+if (require.main === module && process.argv.includes('--check')) {
+  try {
+    const checked = checkBoot();
+    process.stdout.write(`hcc-cds: services ${checked.services.join(', ')} and knowledge base ${checked.kbVersion} are valid\n`);
+  } catch (error) {
+    process.stderr.write(`hcc-cds: check failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+} else if (require.main === module) {
   start(process.env).then(
     (running) => {
       const shutdown = (signal: string): void => {
