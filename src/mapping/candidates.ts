@@ -10,18 +10,22 @@ import { primaryConcept } from './medication';
 import { refOf, type AnyResource, type RecordIndex } from './record-index';
 import { matchConcept, displayOf, type Concept } from './value-sets';
 
-/** One candidate resource for a fact. */
+/** What a candidate's value resolved to (computed lazily, only for the candidates selection looks at). */
+export type Resolved =
+  | { readonly value: FactValue; readonly unit?: string; readonly extras: Readonly<Record<string, FactValue>> }
+  | { readonly error: { readonly reason: UnknownReason; readonly detail: string } };
+
+/** One candidate resource for a fact: matched, status-checked and dated; its value is resolved on demand. */
 export interface Candidate {
   readonly resource: AnyResource;
   readonly ref: string;
   readonly tier: number;
+  readonly source: CompiledSource;
   readonly date?: string;
   readonly dateMs?: number;
-  readonly value?: FactValue;
-  readonly unit?: string;
-  readonly error?: { readonly reason: UnknownReason; readonly detail: string };
-  readonly extras: Readonly<Record<string, FactValue>>;
   readonly concept?: Concept;
+  /** Memo of resolve(): undefined = not yet resolved, null = no usable value. */
+  resolved?: Resolved | null;
 }
 
 /** Per-extraction evaluation state (clones for fhirpath.js, issues). */
@@ -178,11 +182,36 @@ function statusOk(source: CompiledSource, resource: AnyResource): boolean {
   return true;
 }
 
-/** Gathers the candidates of a fact (before selection); lookback and future dates already applied. */
-export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources): { candidates: Candidate[]; tooOld: number } {
+/** Resolves (once) the value of a candidate; null when the resource carries no usable value (a data issue). */
+export function resolve(state: EvalState, fact: CompiledMappedFact, c: Candidate): Resolved | null {
+  if (c.resolved !== undefined) return c.resolved;
+  let extracted: Extracted;
+  for (const spec of c.source.values) {
+    extracted = extractValue(state, fact, spec, c.resource, c.concept, c.date);
+    if (extracted !== undefined) break;
+  }
+  if (extracted === undefined) {
+    state.issues.push({ code: 'no-value', message: `${fact.name}: resource has no usable value`, location: c.ref });
+    c.resolved = null;
+    return null;
+  }
+  if ('error' in extracted) {
+    state.issues.push({ code: extracted.error.reason, message: `${fact.name}: ${extracted.error.detail}`, location: c.ref });
+    c.resolved = { error: extracted.error };
+    return c.resolved;
+  }
+  const extras: Record<string, FactValue> = {};
+  for (const [name, spec] of c.source.extras) {
+    const x = extractValue(state, fact, spec, c.resource, c.concept, c.date);
+    if (x !== undefined && 'value' in x) extras[name] = x.value;
+  }
+  c.resolved = { value: extracted.value, ...(extracted.unit === undefined ? {} : { unit: extracted.unit }), extras };
+  return c.resolved;
+}
+
+/** Gathers the candidates of a fact (matched, status-checked, dated, not after "now"); values are resolved later. */
+export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources): Candidate[] {
   const candidates: Candidate[] = [];
-  let tooOld = 0;
-  const lookbackMs = fact.lookbackDays === undefined ? undefined : state.now - fact.lookbackDays * DAY_MS;
   for (const source of sources) {
     for (const resource of resourcesFor(state, source)) {
       let concept: Concept | undefined;
@@ -192,41 +221,35 @@ export function gather(state: EvalState, fact: CompiledMappedFact, sources: read
         if (source.tags !== undefined && !source.tags.some((t) => concept?.tags.includes(t))) continue;
       }
       if (!statusOk(source, resource)) continue;
+      if (source.match !== undefined && !matches(state, source.match, resource)) continue;
       if (source.where !== undefined && evalPath(state, source.where, resource)[0] !== true) continue;
-      const rawDate = evalPath(state, source.date, resource).find((d) => typeof d === 'string') as string | undefined;
+      const rawDate = firstString(evalPath(state, source.date, resource));
       const ms = rawDate === undefined ? undefined : Date.parse(rawDate);
-      const date = ms === undefined || !Number.isFinite(ms) ? undefined : rawDate;
-      if (date !== undefined && (ms as number) > state.now) continue;
-      if (date !== undefined && lookbackMs !== undefined && (ms as number) < lookbackMs) {
-        tooOld += 1;
-        continue;
-      }
-      let extracted: Extracted;
-      for (const spec of source.values) {
-        extracted = extractValue(state, fact, spec, resource, concept, date);
-        if (extracted !== undefined) break;
-      }
-      const ref = refOf(resource);
-      if (extracted === undefined) {
-        state.issues.push({ code: 'no-value', message: `${fact.name}: resource has no usable value`, location: ref });
-        continue;
-      }
-      const extras: Record<string, FactValue> = {};
-      for (const [name, spec] of source.extras) {
-        const x = extractValue(state, fact, spec, resource, concept, date);
-        if (x !== undefined && 'value' in x) extras[name] = x.value;
-      }
-      if ('error' in extracted) state.issues.push({ code: extracted.error.reason, message: `${fact.name}: ${extracted.error.detail}`, location: ref });
+      const dated = ms !== undefined && Number.isFinite(ms);
+      if (dated && (ms as number) > state.now) continue;
       candidates.push({
         resource,
-        ref,
+        ref: refOf(resource),
         tier: source.tier,
-        ...(date === undefined ? {} : { date, dateMs: ms as number }),
-        ...('error' in extracted ? { error: extracted.error } : { value: extracted.value, ...(extracted.unit === undefined ? {} : { unit: extracted.unit }) }),
-        extras,
+        source,
+        ...(dated ? { date: rawDate as string, dateMs: ms as number } : {}),
         ...(concept === undefined ? {} : { concept }),
       });
     }
   }
-  return { candidates, tooOld };
+  return candidates;
 }
+
+function matches(state: EvalState, match: NonNullable<CompiledSource['match']>, resource: AnyResource): boolean {
+  const found = evalPath(state, match.path, resource);
+  if (found.length === 0) return match.allowAbsent;
+  if (match.valueSet !== undefined) return matchConcept(match.valueSet, found) !== undefined;
+  if (match.values !== undefined) return found.some((v) => typeof v === 'string' && (match.values as ReadonlySet<string>).has(v));
+  return true;
+}
+
+function firstString(values: readonly unknown[]): string | undefined {
+  for (const v of values) if (typeof v === 'string') return v;
+  return undefined;
+}
+

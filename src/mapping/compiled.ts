@@ -38,6 +38,8 @@ export interface CompiledSource {
   readonly excludeVerificationStatuses: ReadonlySet<string>;
   readonly tags?: readonly string[];
   readonly where?: CompiledPath;
+  /** Structured filter: the element at path has a coding in valueSet / a primitive in values / exists. */
+  readonly match?: { readonly path: CompiledPath; readonly valueSet?: CompiledValueSet; readonly values?: ReadonlySet<string>; readonly allowAbsent: boolean };
   readonly date: CompiledPath;
   readonly tier: number;
   readonly values: readonly CompiledValue[];

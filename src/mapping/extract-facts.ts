@@ -10,7 +10,7 @@ import { gather, type Candidate, type EvalState } from './candidates';
 import { runCalculator } from './calculators';
 import type { Compiled, CompiledMappedFact } from './compiled';
 import { indexRecord } from './record-index';
-import { select } from './select';
+import { select, seriesOf } from './select';
 import type { ExtractOptions, FhirResource, Mappings } from './types';
 
 function referenceRangeFact(state: EvalState, fact: CompiledMappedFact, selected: Candidate | undefined, of: CompiledMappedFact): Fact {
@@ -21,7 +21,8 @@ function referenceRangeFact(state: EvalState, fact: CompiledMappedFact, selected
     for (const range of ranges) {
       const q = range !== null && typeof range === 'object' ? (range as Record<string, unknown>)[rr.bound] : undefined;
       if (q === null || typeof q !== 'object' || typeof (q as { value?: unknown }).value !== 'number') continue;
-      const given = (q as { code?: unknown; unit?: unknown }).code ?? (q as { unit?: unknown }).unit ?? selected.unit;
+      const chosen = selected.resolved;
+      const given = (q as { code?: unknown; unit?: unknown }).code ?? (q as { unit?: unknown }).unit ?? (chosen !== null && chosen !== undefined && 'unit' in chosen ? chosen.unit : undefined);
       const converted = typeof given === 'string' ? state.compiled.units.convert((q as { value: number }).value, given, unit, of.molarMass) : undefined;
       if (converted === undefined) {
         state.issues.push({ code: 'unmappable-unit', message: `${fact.name}: referenceRange.${rr.bound} unit cannot be converted to ${unit}`, location: selected.ref });
@@ -45,6 +46,7 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
   const state: EvalState = { index, compiled, now: options.now.getTime(), issues, clones: new Map() };
   const facts: Record<string, Fact> = {};
   const selectedCandidate = new Map<string, Candidate>();
+  const gathered = new Map<string, Candidate[]>();
   const series = new Map<string, SeriesEntry[]>();
   let adverseEvents: AdverseEventEntry[] = [];
 
@@ -55,23 +57,19 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
         facts[fact.name] = referenceRangeFact(state, fact, selectedCandidate.get(of.name), of);
         continue;
       }
-      const { candidates, tooOld } = gather(state, fact);
+      // A baseline reuses the candidates of the fact it is the baseline of (same sources, unit and molar mass).
+      const reuse = fact.of === undefined ? undefined : gathered.get(fact.of);
+      const candidates = reuse ?? gather(state, fact);
+      gathered.set(fact.name, candidates);
       if (fact.mode === 'series') {
         if (fact.adverseEvent !== undefined) adverseEvents = readAdverseEvents(state, fact, candidates, compiled.config);
-        else {
-          const ok = candidates.filter((c) => c.error === undefined && c.date !== undefined);
-          const minTier = Math.min(...ok.map((c) => c.tier));
-          series.set(
-            fact.name,
-            ok.filter((c) => c.tier === minTier).map((c) => ({ date: c.date as string, value: c.value as never, source: c.ref, extras: c.extras })),
-          );
-        }
+        else series.set(fact.name, seriesOf(fact, candidates, state).map((e) => ({ date: e.c.date as string, value: e.value, source: e.c.ref, extras: e.extras })));
         continue;
       }
-      const result = select(fact, candidates, tooOld, state, facts);
+      const result = select(fact, candidates, state, facts);
       facts[fact.name] = result;
       if (isKnown(result) && fact.mode === 'mostRecent') {
-        const chosen = candidates.find((c) => c.ref === result.sources[0] && c.error === undefined);
+        const chosen = candidates.find((c) => c.ref === result.sources[0]);
         if (chosen !== undefined) selectedCandidate.set(fact.name, chosen);
       }
     } catch (error) {

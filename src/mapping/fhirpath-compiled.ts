@@ -39,19 +39,24 @@ function parseFast(expression: string): Step[][] | undefined {
   return parsed;
 }
 
-function navigate(nodes: unknown[], step: Step): unknown[] {
-  const key =
-    step.choiceType === undefined ? step.property : step.property + step.choiceType.charAt(0).toUpperCase() + step.choiceType.slice(1);
-  const out: unknown[] = [];
-  for (const node of nodes) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) continue;
-    const value = (node as Record<string, unknown>)[key];
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) {
-      for (const item of value) if (item !== undefined && item !== null) out.push(item);
-    } else out.push(value);
-  }
-  return out;
+/** Depth-first navigation of one chain of property keys, pushing every leaf into `out` (FHIRPath flattening). */
+function walk(node: unknown, keys: readonly string[], depth: number, out: unknown[]): void {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
+  const value = (node as Record<string, unknown>)[keys[depth] as string];
+  if (value === undefined || value === null) return;
+  const last = depth === keys.length - 1;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item === undefined || item === null) continue;
+      if (last) out.push(item);
+      else walk(item, keys, depth + 1, out);
+    }
+  } else if (last) out.push(value);
+  else walk(value, keys, depth + 1, out);
+}
+
+function keyOf(step: Step): string {
+  return step.choiceType === undefined ? step.property : step.property + step.choiceType.charAt(0).toUpperCase() + step.choiceType.slice(1);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -60,18 +65,23 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Compiles a FHIRPath expression once; throws on a syntax error (the loader turns that into a BootError). */
 export function compilePath(expression: string, base?: string): CompiledPath {
-  const fast = parseFast(expression);
+  const fast = parseFast(expression)?.map((steps) => steps.map(keyOf));
   if (fast !== undefined) {
     return {
       expression,
       fast: true,
       evaluate(node: unknown): unknown[] {
+        if (fast.length === 1) {
+          const out: unknown[] = [];
+          walk(node, fast[0] as string[], 0, out);
+          return out;
+        }
         const result: unknown[] = [];
-        for (const steps of fast) {
-          let nodes: unknown[] = [node];
-          for (const step of steps) nodes = navigate(nodes, step);
-          if (fast.length === 1) return nodes;
-          for (const value of nodes) if (!result.some((seen) => sameValue(seen, value))) result.push(value);
+        const scratch: unknown[] = [];
+        for (const keys of fast) {
+          scratch.length = 0;
+          walk(node, keys, 0, scratch);
+          for (const value of scratch) if (!result.some((seen) => sameValue(seen, value))) result.push(value);
         }
         return result;
       },

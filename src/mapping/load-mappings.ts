@@ -56,6 +56,7 @@ interface RawSource {
   excludeVerificationStatuses?: string[];
   tags?: string[];
   where?: string;
+  match?: { path: string; valueSet?: string; values?: string[]; allowAbsent?: boolean };
   date?: string;
   tier?: number;
   value: RawValue | RawValue[];
@@ -277,6 +278,8 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
         if (compiled !== undefined) extras.push([name, compiled]);
       }
       const whereExpr = s.where === undefined ? undefined : compile(s.where, `${where} where`);
+      const matchPath = s.match === undefined ? undefined : compile(s.match.path, `${where} match`);
+      const matchSet = valueSetRef(s.match?.valueSet, `${where} match`);
       if (date === undefined || values.some((v) => v === undefined)) return;
       out.push({
         resourceType: s.resourceType,
@@ -287,6 +290,16 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
         excludeVerificationStatuses: new Set(s.excludeVerificationStatuses ?? []),
         ...(s.tags === undefined ? {} : { tags: s.tags }),
         ...(whereExpr === undefined ? {} : { where: whereExpr }),
+        ...(s.match === undefined || matchPath === undefined
+          ? {}
+          : {
+              match: {
+                path: matchPath,
+                ...(matchSet === undefined ? {} : { valueSet: matchSet }),
+                ...(s.match.values === undefined ? {} : { values: new Set(s.match.values) }),
+                allowAbsent: s.match.allowAbsent ?? false,
+              },
+            }),
         date,
         tier: s.tier ?? 0,
         values: values as CompiledValue[],

@@ -1,98 +1,119 @@
-/** Selection of a fact's value among its candidates (fact-mapping.schema.json `selection`). */
+/** Selection of a fact's value among its candidates (fact-mapping.schema.json `selection`); values resolved lazily. */
 import { isKnown, known, unknown, type Fact, type FactValue } from '../domain/facts';
 import type { CompiledMappedFact } from './compiled';
-import type { Candidate, EvalState } from './candidates';
+import { resolve, type Candidate, type EvalState, type Resolved } from './candidates';
 
 const DAY_MS = 86_400_000;
 
-function dated(candidates: readonly Candidate[], state: EvalState, fact: CompiledMappedFact): Candidate[] {
-  const out = candidates.filter((c) => c.dateMs !== undefined);
-  for (const c of candidates) if (c.dateMs === undefined) state.issues.push({ code: 'no-date', message: `${fact.name}: resource has no usable date and was ignored`, location: c.ref });
-  const minTier = Math.min(...out.map((c) => c.tier));
-  return out.filter((c) => c.tier === minTier);
-}
+type Valued = { readonly c: Candidate; readonly r: Resolved };
 
-function fromCandidate(c: Candidate, fact: CompiledMappedFact, now: number, checkStale = true): Fact {
-  if (c.error !== undefined) return unknown(c.error.reason, { detail: c.error.detail, sources: [c.ref] });
-  const value = c.value as FactValue;
+function fromResolved({ c, r }: Valued, fact: CompiledMappedFact, now: number, checkStale = true): Fact {
+  if ('error' in r) return unknown(r.error.reason, { detail: r.error.detail, sources: [c.ref] });
   if (checkStale && fact.staleAfterDays !== undefined && c.dateMs !== undefined && now - c.dateMs > fact.staleAfterDays * DAY_MS) {
     const age = Math.floor((now - c.dateMs) / DAY_MS);
     return unknown('stale', {
-      detail: `last value ${String(value)}${c.unit === undefined ? '' : ` ${c.unit}`} on ${c.date ?? '?'} is ${age} days old (limit ${fact.staleAfterDays})`,
+      detail: `last value ${String(r.value)}${r.unit === undefined ? '' : ` ${r.unit}`} on ${c.date ?? '?'} is ${age} days old (limit ${fact.staleAfterDays})`,
       sources: [c.ref],
     });
   }
-  return known(value, { ...(c.unit === undefined ? {} : { unit: c.unit }), ...(c.date === undefined ? {} : { effective: c.date }), sources: [c.ref] });
+  return known(r.value, { ...(r.unit === undefined ? {} : { unit: r.unit }), ...(c.date === undefined ? {} : { effective: c.date }), sources: [c.ref] });
 }
 
-function noData(fact: CompiledMappedFact, tooOld: number): Fact {
-  return unknown('no-data', tooOld > 0 ? { detail: `${tooOld} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback` } : {});
+/** Candidates with a date, in the lowest tier present, newest first (undated ones become data issues). */
+function dated(candidates: readonly Candidate[], state: EvalState, fact: CompiledMappedFact, from?: number, to?: number): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of candidates) {
+    if (c.dateMs === undefined) {
+      state.issues.push({ code: 'no-date', message: `${fact.name}: resource has no usable date and was ignored`, location: c.ref });
+      continue;
+    }
+    if ((from !== undefined && c.dateMs < from) || (to !== undefined && c.dateMs >= to)) continue;
+    out.push(c);
+  }
+  if (out.length === 0) return out;
+  const minTier = Math.min(...out.map((c) => c.tier));
+  return out.filter((c) => c.tier === minTier).sort((a, b) => (b.dateMs as number) - (a.dateMs as number));
 }
 
-function latestOf(list: readonly Candidate[]): Candidate[] {
-  const maxMs = Math.max(...list.map((c) => c.dateMs as number));
-  return list.filter((c) => c.dateMs === maxMs);
+/** The valued candidates sharing the newest date (or newest calendar day) that has any value. */
+function newest(list: readonly Candidate[], state: EvalState, fact: CompiledMappedFact, sameDay: boolean): Valued[] {
+  const key = (c: Candidate): string | number => (sameDay ? (c.date as string).slice(0, 10) : (c.dateMs as number));
+  let found: string | number | undefined;
+  const out: Valued[] = [];
+  for (const c of list) {
+    if (found !== undefined && key(c) !== found) break;
+    const r = resolve(state, fact, c);
+    if (r === null) continue;
+    found = key(c);
+    out.push({ c, r });
+  }
+  return out;
 }
 
-function agree(list: readonly Candidate[]): boolean {
-  const values = list.filter((c) => c.error === undefined).map((c) => JSON.stringify(c.value));
+function agree(list: readonly Valued[]): boolean {
+  const values = list.filter((v) => !('error' in v.r)).map((v) => JSON.stringify((v.r as { value: FactValue }).value));
   return new Set(values).size <= 1;
 }
 
+function allValued(candidates: readonly Candidate[], state: EvalState, fact: CompiledMappedFact, from?: number): Valued[] {
+  const out: Valued[] = [];
+  for (const c of candidates) {
+    if (from !== undefined && c.dateMs !== undefined && c.dateMs < from) continue;
+    const r = resolve(state, fact, c);
+    if (r !== null && !('error' in r)) out.push({ c, r });
+  }
+  return out;
+}
+
+function latestEffective(list: readonly Valued[]): { effective?: string } {
+  let best: Candidate | undefined;
+  for (const { c } of list) if (c.dateMs !== undefined && (best === undefined || c.dateMs > (best.dateMs as number))) best = c;
+  return best?.date === undefined ? {} : { effective: best.date };
+}
+
 /** Selects the fact from its candidates; `facts` holds the facts computed so far (for baseline / whenAbsent). */
-export function select(
-  fact: CompiledMappedFact,
-  candidates: readonly Candidate[],
-  tooOld: number,
-  state: EvalState,
-  facts: Readonly<Record<string, Fact>>,
-): Fact {
+export function select(fact: CompiledMappedFact, candidates: readonly Candidate[], state: EvalState, facts: Readonly<Record<string, Fact>>): Fact {
   const now = state.now;
+  const lookbackFrom = fact.lookbackDays === undefined ? undefined : now - fact.lookbackDays * DAY_MS;
+  const noData = (): Fact => {
+    const old = lookbackFrom === undefined ? 0 : candidates.filter((c) => c.dateMs !== undefined && c.dateMs < lookbackFrom).length;
+    return unknown('no-data', old > 0 ? { detail: `${old} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback` } : {});
+  };
   switch (fact.mode) {
     case 'mostRecent': {
-      const list = dated(candidates, state, fact);
-      if (list.length === 0) return noData(fact, tooOld);
-      const top = latestOf(list);
-      if (!agree(top)) return unknown('conflicting', { detail: `different values recorded at ${top[0]?.date ?? '?'}`, sources: top.map((c) => c.ref) });
-      return fromCandidate(top.find((c) => c.error === undefined) ?? (top[0] as Candidate), fact, now);
+      const top = newest(dated(candidates, state, fact, lookbackFrom), state, fact, false);
+      if (top.length === 0) return noData();
+      if (!agree(top)) return unknown('conflicting', { detail: `different values recorded at ${top[0]?.c.date ?? '?'}`, sources: top.map((v) => v.c.ref) });
+      return fromResolved(top.find((v) => !('error' in v.r)) ?? (top[0] as Valued), fact, now);
     }
     case 'maxOnMostRecentDate': {
-      const list = dated(candidates, state, fact);
-      if (list.length === 0) return noData(fact, tooOld);
-      const day = (c: Candidate): string => (c.date as string).slice(0, 10);
-      const latestDay = day(latestOf(list)[0] as Candidate);
-      const sameDay = list.filter((c) => day(c) === latestDay);
-      const ok = sameDay.filter((c) => c.error === undefined);
-      if (ok.length === 0) return fromCandidate(sameDay[0] as Candidate, fact, now);
-      const best = ok.reduce((a, b) => ((b.value as number) > (a.value as number) ? b : a));
-      const result = fromCandidate(best, fact, now);
-      return isKnown(result) ? { ...result, sources: sameDay.map((c) => c.ref) } : result;
+      const day = newest(dated(candidates, state, fact, lookbackFrom), state, fact, true);
+      if (day.length === 0) return noData();
+      const ok = day.filter((v) => !('error' in v.r));
+      if (ok.length === 0) return fromResolved(day[0] as Valued, fact, now);
+      const best = ok.reduce((a, b) => (((b.r as { value: number }).value > (a.r as { value: number }).value) ? b : a));
+      const result = fromResolved(best, fact, now);
+      return isKnown(result) ? { ...result, sources: day.map((v) => v.c.ref) } : result;
     }
     case 'baseline': {
       const start = facts['targetedImmuneStart'];
       if (!isKnown(start) || typeof start.value !== 'string') {
         return unknown('missing-inputs', { missing: ['targetedImmuneStart'], detail: 'no current targeted/immune therapy start, so no baseline' });
       }
-      const startMs = Date.parse(start.value.slice(0, 10)) + DAY_MS; // on or before the start day
-      const windowMs = fact.baselineWindowDays === undefined ? undefined : startMs - DAY_MS - fact.baselineWindowDays * DAY_MS;
-      const list = dated(candidates, state, fact).filter((c) => (c.dateMs as number) < startMs && (windowMs === undefined || (c.dateMs as number) >= windowMs));
-      if (list.length === 0) return unknown('no-data', { detail: `no value in the ${fact.baselineWindowDays ?? ''} days up to ${start.value}` });
-      const top = latestOf(list);
-      if (!agree(top)) return unknown('conflicting', { sources: top.map((c) => c.ref) });
-      const c = top.find((x) => x.error === undefined) ?? (top[0] as Candidate);
-      return fromCandidate(c, fact, now, false);
+      const dayAfterStart = Date.parse(start.value.slice(0, 10)) + DAY_MS; // on or before the start day
+      const from = fact.baselineWindowDays === undefined ? undefined : dayAfterStart - DAY_MS - fact.baselineWindowDays * DAY_MS;
+      const top = newest(dated(candidates, state, fact, from, dayAfterStart), state, fact, false);
+      if (top.length === 0) return unknown('no-data', { detail: `no value in the ${fact.baselineWindowDays ?? ''} days up to ${start.value}` });
+      if (!agree(top)) return unknown('conflicting', { sources: top.map((v) => v.c.ref) });
+      return fromResolved(top.find((v) => !('error' in v.r)) ?? (top[0] as Valued), fact, now, false);
     }
     case 'count': {
-      const ok = candidates.filter((c) => c.error === undefined);
-      const dates = ok.map((c) => c.date).filter((d): d is string => d !== undefined).sort();
-      return known(ok.length, { ...(dates.length === 0 ? {} : { effective: dates[dates.length - 1] as string }), sources: ok.map((c) => c.ref) });
+      const ok = allValued(candidates, state, fact, lookbackFrom);
+      return known(ok.length, { ...latestEffective(ok), sources: ok.map((v) => v.c.ref) });
     }
     case 'exists': {
-      const ok = candidates.filter((c) => c.error === undefined);
-      if (ok.length > 0) {
-        const dates = ok.map((c) => c.date).filter((d): d is string => d !== undefined).sort();
-        return known(true, { ...(dates.length === 0 ? {} : { effective: dates[dates.length - 1] as string }), sources: ok.map((c) => c.ref) });
-      }
+      const ok = allValued(candidates, state, fact, lookbackFrom);
+      if (ok.length > 0) return known(true, { ...latestEffective(ok), sources: ok.map((v) => v.c.ref) });
       const absent = fact.whenAbsent;
       if (absent.kind === 'false') return known(false, { sources: [] });
       if (absent.kind === 'false-if-type-present') {
@@ -101,25 +122,34 @@ export function select(
       }
       if (absent.kind === 'false-if-fact') {
         const gate = facts[absent.fact];
-        if (isKnown(gate) && gate.value === true) return known(false, { sources: [], derived: { from: [absent.fact], method: 'absent-with-diagnosis', detail: `no matching Condition while ${absent.fact} is on record` } });
+        if (isKnown(gate) && gate.value === true) {
+          return known(false, { sources: [], derived: { from: [absent.fact], method: 'absent-with-diagnosis', detail: `no matching Condition while ${absent.fact} is on record` } });
+        }
         return unknown('no-data', { detail: `no matching Condition, and ${absent.fact} is not established` });
       }
       return unknown('no-data');
     }
     case 'earliest': {
-      const list = candidates.filter((c) => c.error === undefined && c.dateMs !== undefined);
-      if (list.length === 0) return unknown('no-data');
-      const first = list.reduce((a, b) => ((b.dateMs as number) < (a.dateMs as number) ? b : a));
-      return known(first.date as string, { effective: first.date as string, sources: list.map((c) => c.ref) });
+      const ok = allValued(candidates, state, fact, lookbackFrom).filter((v) => v.c.dateMs !== undefined);
+      if (ok.length === 0) return unknown('no-data');
+      const first = ok.reduce((a, b) => ((b.c.dateMs as number) < (a.c.dateMs as number) ? b : a));
+      return known(first.c.date as string, { effective: first.c.date as string, sources: ok.map((v) => v.c.ref) });
     }
     case 'distinct': {
-      const ok = candidates.filter((c) => c.error === undefined && typeof c.value === 'string');
-      const values = [...new Set(ok.map((c) => c.value as string))].sort();
-      return known(values, { sources: ok.map((c) => c.ref) });
+      const ok = allValued(candidates, state, fact, lookbackFrom).filter((v) => typeof (v.r as { value: FactValue }).value === 'string');
+      const values = [...new Set(ok.map((v) => (v.r as { value: string }).value))].sort();
+      return known(values, { sources: ok.map((v) => v.c.ref) });
     }
-    case 'series':
-      return unknown('no-data', { detail: 'series facts are internal' });
     default:
       return unknown('data-error');
   }
+}
+
+/** Every valued, dated candidate of the lowest tier present (series facts). */
+export function seriesOf(fact: CompiledMappedFact, candidates: readonly Candidate[], state: EvalState): { c: Candidate; value: FactValue; extras: Readonly<Record<string, FactValue>> }[] {
+  const lookbackFrom = fact.lookbackDays === undefined ? undefined : state.now - fact.lookbackDays * DAY_MS;
+  const ok = allValued(candidates, state, fact, lookbackFrom).filter((v) => v.c.dateMs !== undefined);
+  if (ok.length === 0) return [];
+  const minTier = Math.min(...ok.map((v) => v.c.tier));
+  return ok.filter((v) => v.c.tier === minTier).map((v) => ({ c: v.c, value: (v.r as { value: FactValue }).value, extras: (v.r as { extras: Readonly<Record<string, FactValue>> }).extras }));
 }

@@ -23,6 +23,7 @@ const utils = ucum.UcumLhcUtils.getInstance();
 
 /** True when the string is a valid UCUM unit expression. */
 export function isValidUcum(unit: string): boolean {
+  if (unit === '' || /\s/.test(unit)) return false; // UCUM has no blanks; spares ucum-lhc's console message
   try {
     return utils.validateUnitString(unit).status === 'valid';
   } catch {
@@ -47,6 +48,7 @@ export class UnitConverter {
   }
 
   private computeFactor(from: string, to: string, molarMass?: number): number | null {
+    if (/\s/.test(from) || /\s/.test(to)) return null; // UCUM has no blanks
     const arbitrary = /\[IU\]/;
     let [source, target] = [from, to];
     if (arbitrary.test(source) && arbitrary.test(target)) {
