@@ -51,7 +51,7 @@ export function loadScenarios(): Scenario[] {
     .map((path) => {
       const doc = parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { given: { fixture: string }; expect: Expectations };
       const bundle = JSON.parse(readFileSync(join(ROOT, doc.given.fixture), 'utf8')) as Bundle;
-      const resources = (bundle.entry ?? []).flatMap((e) => (e.resource !== undefined ? [e.resource] : []));
+      const resources = (bundle.entry ?? []).flatMap((e) => (e.resource !== undefined ? [e.resource as FhirResource] : []));
       const patient = resources.find((r) => r.resourceType === 'Patient');
       return {
         path: relative(DIR, path),
