@@ -44,7 +44,8 @@ function belongsTo(resource: AnyResource, patientId: string): boolean {
     if (ref === null || typeof ref !== 'object') continue;
     const reference = (ref as { reference?: unknown }).reference;
     if (typeof reference !== 'string') continue;
-    if (reference.startsWith('urn:uuid:') || reference.startsWith('#')) return true;
+    // A urn:uuid reference (transaction Bundles) is trusted only when the uuid is the patient id itself.
+    if (reference.startsWith('urn:uuid:')) return reference === `urn:uuid:${patientId}`;
     return reference === `Patient/${patientId}` || reference.endsWith(`/Patient/${patientId}`);
   }
   return true;

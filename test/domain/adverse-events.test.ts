@@ -1,0 +1,46 @@
+/** AE facts: active worst grade per attribution, endocrine exclusion, recovered outcomes, presumed lab grades. */
+import { adverseEventFacts, type AdverseEventSettings } from '../../src/domain/derived/adverse-events';
+import type { AdverseEventEntry } from '../../src/domain/derived/types';
+import { facts, show } from './support';
+
+const S: AdverseEventSettings = {
+  inactiveOutcomes: ['resolved', 'resolvedWithSequelae', 'fatal'],
+  recoveredOutcomes: ['resolved', 'resolvedWithSequelae', 'recovering'],
+  activeGradeAbove: 1,
+  labGradeFacts: ['altCtcaeGrade'],
+  labGradesPresumedFor: ['ici', 'targeted'],
+};
+const ae = (id: string, grade: number | undefined, attribution: string[], extra: Partial<AdverseEventEntry> = {}): AdverseEventEntry => ({
+  source: `AdverseEvent/${id}`, attribution, endocrine: false, suspects: [], ...(grade === undefined ? {} : { grade }), ...extra,
+});
+const run = (events: AdverseEventEntry[], values: Record<string, unknown> = {}): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(adverseEventFacts(events, facts(values as never), S)).map(([k, v]) => [k, show(v)]));
+
+it('worst active grade per attribution; resolved events do not count', () => {
+  const out = run([
+    ae('a', 2, ['ici', 'pd-1']),
+    ae('b', 4, ['ici'], { outcome: 'resolved' }),
+    ae('c', 3, ['tki', 'targeted']),
+    ae('d', 2, ['local', 'tace']),
+    ae('e', 1, ['haic', 'local']),
+  ]);
+  expect(out).toMatchObject({ maxIrAeGrade: 2, maxTargetedAeGrade: 3, maxLocalTherapyAeGrade: 2, maxHaicAeGrade: 1, activeTargetedImmuneAe: true, endocrineIrAe: false });
+});
+
+it('endocrine irAEs are excluded from the non-endocrine maximum', () => {
+  const out = run([ae('t', 3, ['ici'], { endocrine: true }), ae('r', 2, ['ici'])]);
+  expect(out).toMatchObject({ maxIrAeGrade: 3, maxIrAeGradeNonEndocrine: 2, endocrineIrAe: true });
+});
+
+it('activeTargetedImmuneAe: recovering or grade 1 does not count', () => {
+  expect(run([ae('a', 3, ['ici'], { outcome: 'recovering' }), ae('b', 1, ['tki'])])['activeTargetedImmuneAe']).toBe(false);
+});
+
+it('lab grades count only while on the class', () => {
+  expect(run([], { altCtcaeGrade: 3, onIci: true })).toMatchObject({ maxIrAeGrade: 3, maxTargetedAeGrade: 0, activeTargetedImmuneAe: true });
+  expect(run([], { altCtcaeGrade: 3, onIci: false, onTargeted: false })).toMatchObject({ maxIrAeGrade: 0, activeTargetedImmuneAe: false });
+});
+
+it('an attributed AE without a grade makes the maximum Unknown', () => {
+  expect(run([ae('x', undefined, ['ici'])])['maxIrAeGrade']).toBe('Unknown:missing-inputs');
+});

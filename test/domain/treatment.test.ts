@@ -1,0 +1,33 @@
+/** Three-valued treatment facts and PT prolongation. */
+import { ptProlongation } from '../../src/domain/derived/pt-prolongation';
+import { treatment } from '../../src/domain/derived/treatment';
+import { known } from '../../src/domain/facts';
+import { facts, show } from './support';
+
+const NOW = new Date('2025-06-01T00:00:00Z');
+
+it.each([
+  [{ onIci: true, onTki: true, onAntiVegf: false }, true, true],
+  [{ onIci: true, onTki: false, onAntiVegf: false }, false, false],
+  [{ onIci: false, onTki: false, onAntiVegf: true }, true, false],
+  [{ onIci: true, onAntiVegf: true }, true, true],
+  [{ onIci: true, onTki: false }, 'Unknown:missing-inputs', 'Unknown:missing-inputs'],
+])('%p → onTargeted %p, onTargetedImmune %p', (values, targeted, ti) => {
+  const out = treatment(facts(values), NOW);
+  expect([show(out.onTargeted), show(out.onTargetedImmune)]).toEqual([targeted, ti]);
+});
+
+it('treatmentNaive and daysSinceLastHaic', () => {
+  expect(show(treatment(facts({ everSystemicTherapy: false, everLocalTherapy: false }), NOW).treatmentNaive)).toBe(true);
+  expect(show(treatment(facts({ everSystemicTherapy: false, everLocalTherapy: true }), NOW).treatmentNaive)).toBe(false);
+  expect(show(treatment(facts({ everSystemicTherapy: false }), NOW).treatmentNaive)).toBe('Unknown:missing-inputs');
+  expect(show(treatment(facts({ lastHaicDate: '2025-05-18' }), NOW).daysSinceLastHaic)).toBe(14);
+  expect(show(treatment(facts({}), NOW).daysSinceLastHaic)).toBe('Unknown:no-data');
+});
+
+it('PT prolongation = PT − control, same day only', () => {
+  expect(show(ptProlongation(facts({ ptSeconds: 16.5, ptControlSeconds: 12 })).ptProlongation)).toBe(4.5);
+  const other = known(12, { effective: '2025-04-01', sources: ['Observation/c'] });
+  expect(show(ptProlongation(facts({ ptSeconds: 16.5, ptControlSeconds: other })).ptProlongation)).toBe('Unknown:conflicting');
+  expect(ptProlongation(facts({ ptSeconds: 16.5 })).ptProlongation).toMatchObject({ known: false, missing: ['ptControlSeconds'] });
+});
