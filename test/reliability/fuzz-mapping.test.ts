@@ -22,7 +22,7 @@ const NOW = new Date('2025-06-01T08:00:00Z');
 const PID = 'mz-1';
 
 let mappings: Mappings;
-const bases = [60, 150, 400].map((size, i) => generateRecord({ size, patientId: PID, seed: 100 + i, now: NOW }).resources);
+const bases = [60, 150].map((size, i) => generateRecord({ size, patientId: PID, seed: 100 + i, now: NOW }).resources);
 
 beforeAll(() => {
   mappings = loadMappings();
@@ -68,16 +68,19 @@ function factProblems(result: ReturnType<typeof extractFacts>, intruders: Readon
   return problems;
 }
 
+/** References that only resources of another patient carry (a duplicated id shared with our patient is ambiguous, so excluded). */
 function intrudersOf(resources: readonly unknown[]): Set<string> {
   const out = new Set<string>();
+  const ours = new Set<string>();
   for (const r of resources) {
     if (typeof r !== 'object' || r === null) continue;
     const o = r as { resourceType?: unknown; id?: unknown; subject?: { reference?: unknown }; patient?: { reference?: unknown } };
     const ref = o.subject?.reference ?? o.patient?.reference;
-    if (typeof ref === 'string' && ref !== `Patient/${PID}` && typeof o.resourceType === 'string' && typeof o.id === 'string') {
-      out.add(`${o.resourceType}/${o.id}`);
-    }
+    if (typeof o.resourceType !== 'string' || typeof o.id !== 'string') continue;
+    if (typeof ref === 'string' && ref !== `Patient/${PID}`) out.add(`${o.resourceType}/${o.id}`);
+    else ours.add(`${o.resourceType}/${o.id}`);
   }
+  for (const r of ours) out.delete(r);
   return out;
 }
 
@@ -103,7 +106,7 @@ describe('mapping fuzzing', () => {
         for (const [i, fault] of faults) list = applyResourceFault(list, i, fault);
         run(list);
       }),
-      { numRuns: runs(1500) },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -114,7 +117,7 @@ describe('mapping fuzzing', () => {
         const list = mutate(small as unknown[], mutations);
         run(Array.isArray(list) ? list : [list]);
       }),
-      { numRuns: runs(1500) },
+      { numRuns: runs(1000) },
     );
   });
 
