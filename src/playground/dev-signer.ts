@@ -4,7 +4,7 @@
  * CDS Hooks 2.0.1 § Trusting CDS Clients asks (typ JWT, kid, iss, aud = the called URL, iat, exp, jti).
  * Used only when the server runs in development mode (cds-hooks.md §5 "dev/test only").
  */
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /** The issuer the playground signs as; trust it only in development. */
@@ -13,23 +13,12 @@ export const PLAYGROUND_DEV_ISSUER = 'urn:hcc-cds:playground-dev';
 /** Token lifetime in seconds, as the CDS Hooks sandbox uses (iat + 300). */
 export const DEV_TOKEN_LIFETIME_S = 300;
 
-/** A public JSON Web Key as published in a JWK Set. */
-export interface PublicJwk {
-  readonly kty: string;
-  readonly crv?: string;
-  readonly x?: string;
-  readonly y?: string;
-  readonly kid: string;
-  readonly alg: string;
-  readonly use: string;
-}
-
 /** An in-memory ES384 signer for development CDS client tokens. */
 export interface DevSigner {
   readonly issuer: string;
   readonly kid: string;
   /** The JWK Set to trust for `issuer` (config `trustedIssuers[].jwks`). */
-  readonly jwks: { readonly keys: readonly PublicJwk[] };
+  readonly jwks: { readonly keys: readonly JsonWebKey[] };
   /** Signs a token for the given audience (the exact URL about to be called). */
   sign(audience: string, now?: Date): string;
 }
@@ -38,16 +27,7 @@ export interface DevSigner {
 export function createDevSigner(issuer: string = PLAYGROUND_DEV_ISSUER): DevSigner {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
   const kid = randomUUID();
-  const exported = publicKey.export({ format: 'jwk' });
-  const jwk: PublicJwk = {
-    kty: String(exported.kty),
-    ...(exported.crv !== undefined ? { crv: exported.crv } : {}),
-    ...(exported.x !== undefined ? { x: exported.x } : {}),
-    ...(exported.y !== undefined ? { y: exported.y } : {}),
-    kid,
-    alg: 'ES384',
-    use: 'sig',
-  };
+  const jwk: JsonWebKey = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES384', use: 'sig' };
   return {
     issuer,
     kid,
