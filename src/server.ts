@@ -77,7 +77,10 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
     stopping ??= new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       force.unref();
+      // Connections left idle by finished in-flight requests are closed as they appear (keep-alive clients).
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       server.close(() => {
+        clearInterval(sweep);
         clearTimeout(force);
         feedbackStore.close();
         logger.info('hcc-cds stopped');

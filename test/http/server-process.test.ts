@@ -6,12 +6,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/config/project-root';
 import { createCdsClient } from '../support/cds-client-keys';
 import { expectValidCdsResponse, expectValidDiscoveryResponse } from '../support/expect-valid-cds-response';
 import { patientViewRequest } from '../support/hook-requests';
+
+jest.setTimeout(60_000);
 
 const ENTRY = join(projectRoot(), 'dist', 'src', 'server.js');
 
@@ -31,7 +35,7 @@ function launch(env: Record<string, string>, cwd: string): Child {
   return { process: child, output: () => output, exited };
 }
 
-async function listeningPort(child: Child, timeoutMs = 15_000): Promise<number> {
+async function listeningPort(child: Child, timeoutMs = 40_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const match = /"port":(\d+)[^\n]*"msg":"hcc-cds listening"/.exec(child.output());
@@ -116,5 +120,43 @@ describe('server.ts as a child process', () => {
     child.process.kill('SIGTERM');
     expect(await child.exited).toBe(0);
     expect(existsSync(config.database)).toBe(true);
+  });
+
+  it('on SIGTERM finishes the in-flight hook call (slow FHIR fallback) before exiting, and accepts no new connection', async () => {
+    const fhir = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(JSON.stringify({ resourceType: 'Bundle', type: 'searchset', entry: [] })), 800);
+    });
+    await new Promise<void>((r) => fhir.listen(0, '127.0.0.1', () => r()));
+    const fhirBase = `http://127.0.0.1:${(fhir.address() as AddressInfo).port}/fhir`;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-drain-'));
+      const client = createCdsClient('https://ehr.drain.example');
+      const config = {
+        trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
+        allowedFhirServers: ['http://127.0.0.1:*'],
+        corsOrigins: [],
+        language: 'en',
+        database: join(dir, 'feedback.sqlite'),
+      };
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+      const child = launch({ NODE_ENV: 'production', HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
+      children.push(child);
+      const port = await listeningPort(child);
+      const url = `http://127.0.0.1:${port}/cds-services/hcc-consensus-patient-view`;
+      const inFlight = fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${client.token(url)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(patientViewRequest({ prefetch: undefined, fhirServer: fhirBase })),
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      child.process.kill('SIGTERM');
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expectValidCdsResponse(await res.json());
+      expect(await child.exited).toBe(0);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      fhir.close();
+    }
   });
 });
