@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { defaultMappingsDir } from '../../src/mapping/load-mappings';
 
 const INTERNAL_VIA: Readonly<Record<string, string>> = {
-  ptSeconds: 'ptProlongation',
-  ptControlSeconds: 'ptProlongation',
+  ptSeconds: 'ptSeconds',
+  ptControlSeconds: 'ptControlSeconds',
   childPughScoreRecorded: 'child-pugh-recorded-newer',
-  childPughClassRecorded: 'childPughClass',
+  childPughClassRecorded: 'childPughClassRecorded',
   responseHistory: 'latestResponse',
   adverseEvents: 'maxIrAeGrade',
 };

@@ -1,5 +1,6 @@
 /** Liver-function inputs: ascites, hepaticEncephalopathy, childPughScoreRecorded / childPughClassRecorded and the scores. */
-import { fact, factsOf, valueOf } from './support';
+import { extractFacts } from '../../src/mapping';
+import { fact, factsOf, mappings, NOW, valueOf } from './support';
 
 it('ascites-as-condition-with-severity: SNOMED moderate → moderate-severe', () => {
   expect(fact(factsOf('ascites-as-condition-with-severity'), 'ascites')).toMatchObject({ value: 'moderate-severe', sources: ['Condition/asc'] });
@@ -22,4 +23,24 @@ it('Child-Pugh without ascites / encephalopathy is Unknown with the missing inpu
   const f = fact(factsOf('bilirubin-in-mg-per-dl'), 'childPughScore');
   expect(f).toMatchObject({ known: false, reason: 'missing-inputs' });
   expect(f.known ? [] : f.missing).toEqual(expect.arrayContaining(['albumin', 'inr', 'ascites', 'hepaticEncephalopathy']));
+});
+
+it('ptProlongation: PT is read (5902-2) but stays Unknown without a control time (no verified code; value set empty by default)', () => {
+  const f = fact(factsOf('child-pugh-recorded-newer'), 'ptProlongation');
+  expect(f).toMatchObject({ known: false, reason: 'missing-inputs' });
+  expect(f.known ? [] : f.missing).toEqual(['ptSeconds', 'ptControlSeconds']);
+});
+
+it('childPughClassRecorded: a recorded class (text A/B/C) is used when no score can be had', () => {
+  const input = [
+    { resourceType: 'Patient', id: 'p1' },
+    {
+      resourceType: 'Observation', id: 'cls', status: 'final', subject: { reference: 'Patient/p1' }, effectiveDateTime: '2025-05-01',
+      code: { coding: [{ system: 'http://hcc-cds.org/fhir/CodeSystem/hcc-observation', code: 'child-pugh-class' }] }, valueCodeableConcept: { text: 'B' },
+    },
+  ];
+  const set = extractFacts(mappings(), input as never, { patientId: 'p1', now: NOW });
+  expect(fact(set, 'childPughClass')).toMatchObject({ value: 'B', sources: ['Observation/cls'] });
+  expect(fact(set, 'childPughScore')).toMatchObject({ known: false });
+  expect(mappings().factDefinitions.has('childPughClassRecorded')).toBe(false); // internal input, not a catalogue fact
 });
