@@ -2,7 +2,11 @@
  * Process entry point and the only reader of the environment: PORT (default 3000), HCC_CDS_CONFIG (JSON config
  * file), NODE_ENV ("production" refuses the development defaults). Loads config, engine, services and the SQLite
  * store, listens, and shuts down gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight, close the DB).
+ * Development mode means the embedded defaults only (no HCC_CDS_CONFIG, NODE_ENV not production): only then is
+ * the playground's in-memory dev issuer trusted and its token endpoint mounted, so a deployment with a
+ * configuration file but without NODE_ENV=production never exposes it.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createApp } from './app';
@@ -12,6 +16,9 @@ import { projectRoot } from './config/project-root';
 import { openSqliteFeedbackStore } from './feedback/sqlite-feedback-store';
 import { createFhirKitGatewayFactory } from './fhir/fhir-kit-gateway';
 import { loadEngine } from './knowledge/load-engine';
+import { createDevSigner } from './playground/dev-signer';
+import { loadScenarioPatients } from './playground/patients';
+import { playgroundRouter } from './playground/router';
 import { loadServiceRegistry } from './services/registry';
 import { systemClock } from './shared/clock';
 import { BootError } from './shared/errors';
@@ -24,6 +31,13 @@ export interface RunningServer {
   readonly server: Server;
   readonly port: number;
   stop(): Promise<void>;
+}
+
+/** The `version` of package.json at the project root ("0.0.0" when it has none). */
+function packageVersion(root: string): string {
+  const parsed: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const version = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['version'] : undefined;
+  return typeof version === 'string' ? version : '0.0.0';
 }
 
 /** Loads and validates everything the server would serve (services, knowledge base, mappings) without listening; used at image build time. */
@@ -44,8 +58,18 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const root = projectRoot();
   const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
   const engine = loadEngine(config.kbParameters === undefined ? {} : { parameters: config.kbParameters });
+  const development = !production && (configPath === undefined || configPath === '');
+  const devSigner = development ? createDevSigner() : undefined;
+  if (devSigner !== undefined) logger.warn({ iss: devSigner.issuer }, '!!! development: playground issuer trusted (in-memory key)');
+  const issuers = devSigner === undefined ? config.trustedIssuers : [...config.trustedIssuers, { iss: devSigner.issuer, jwks: devSigner.jwks }];
+  const verifier = createJwtVerifier({ issuers, clock: systemClock });
+  const playground = playgroundRouter({
+    mode: devSigner === undefined ? 'production' : 'development',
+    ...(devSigner === undefined ? {} : { devSigner }),
+    patients: loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios'), now: systemClock.now() }),
+    bodyLimit: config.bodyLimit,
+  });
   const feedbackStore = openSqliteFeedbackStore(config.database);
-  const verifier = createJwtVerifier({ issuers: config.trustedIssuers, clock: systemClock });
   const app = createApp({
     config,
     engine,
@@ -55,6 +79,8 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
     gatewayFactory: createFhirKitGatewayFactory(),
     logger,
     clock: systemClock,
+    playground,
+    version: packageVersion(root),
   });
 
   const port = Number(env['PORT'] ?? 3000);

@@ -2,6 +2,7 @@
  * The feedback port: the card log (which recommendations each served card carried) and clinicians' feedback on
  * those cards, joined for per-recommendation statistics. Implementations commit before returning.
  */
+import type { FeedbackSummary, SummaryQuery } from './summary';
 
 /** One served card, logged without PHI so feedback can be joined to recommendations. */
 export interface CardLogEntry {
@@ -47,5 +48,7 @@ export interface FeedbackStore {
   /** True when a write transaction can be opened now (readiness probe). */
   isWritable(): boolean;
   recommendationStats(): readonly RecommendationStats[];
+  /** Per-recommendation feedback summary of one service over a window of card serving times. */
+  feedbackSummary(query: SummaryQuery): FeedbackSummary;
   close(): void;
 }

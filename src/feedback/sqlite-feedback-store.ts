@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../shared/errors';
 import type { CardLogEntry, FeedbackItem, FeedbackReceipt, FeedbackStore, RecommendationStats } from './feedback-store';
+import { prepareFeedbackSummary } from './summary';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS card_log (
@@ -53,6 +54,7 @@ export function openSqliteFeedbackStore(path: string): FeedbackStore {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 2000');
   db.exec(SCHEMA);
+  const summarize = prepareFeedbackSummary(db);
 
   const insertCard = db.prepare(
     'INSERT OR IGNORE INTO card_log (card_uuid, service_id, hook_instance, kb_version, served_at) VALUES (?, ?, ?, ?, ?)',
@@ -134,6 +136,13 @@ export function openSqliteFeedbackStore(path: string): FeedbackStore {
     },
     recommendationStats(): readonly RecommendationStats[] {
       return stats.all() as RecommendationStats[];
+    },
+    feedbackSummary(query) {
+      try {
+        return summarize(query);
+      } catch {
+        throw new AppError('STORAGE_FAILED', 'The feedback summary could not be read; please retry.');
+      }
     },
     close() {
       if (db.open) db.close();

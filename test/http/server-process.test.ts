@@ -2,10 +2,11 @@
  * The real entry point (dist/src/server.js, built by `npm ci` → prepare) as a child process: boots with no
  * configuration on an ephemeral port, answers discovery, creates its database, stops cleanly on SIGTERM; refuses
  * to start in production without configuration; with HCC_CDS_CONFIG naming an issuer with an inline JWKS, accepts
- * a request signed by that freshly generated ES384 key and refuses a tampered one.
+ * a request signed by that freshly generated ES384 key and refuses a tampered one. Development mode (no
+ * configuration) serves the playground and trusts its dev tokens; a configuration file switches that off.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,54 @@ describe('server.ts as a child process', () => {
     child.process.kill('SIGTERM');
     expect(await child.exited).toBe(0);
     expect(child.output()).toContain('hcc-cds stopped');
+  });
+
+  it('in development mode: serves the playground, whose dev tokens the service accepts, and /openapi.json with the package version', async () => {
+    const child = launch({}, mkdtempSync(join(tmpdir(), 'hcc-cds-dev-')));
+    children.push(child);
+    const port = await listeningPort(child);
+    const base = `http://127.0.0.1:${port}`;
+    expect(child.output()).toContain('development: playground issuer trusted');
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const patients = (await (await fetch(`${base}/playground/patients`)).json()) as { patients: unknown[] };
+    expect(patients.patients.length).toBeGreaterThan(0);
+    const openApi = (await (await fetch(`${base}/openapi.json`)).json()) as { info: { version: string } };
+    const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
+    expect(openApi.info.version).toBe(pkg.version);
+
+    const url = `${base}/cds-services/hcc-consensus-patient-view`;
+    const minted = await fetch(`${base}/playground/dev-token?aud=${encodeURIComponent(url)}`);
+    expect(minted.status).toBe(200);
+    const { token } = (await minted.json()) as { token: string };
+    const discovery = (await (await fetch(`${base}/cds-services`)).json()) as { services: { id: string; prefetch?: Record<string, string> }[] };
+    const keys = Object.keys(discovery.services.find((s) => s.id === 'hcc-consensus-patient-view')?.prefetch ?? {});
+    const body = JSON.stringify(patientViewRequest({ prefetch: Object.fromEntries(keys.map((k) => [k, null])) }));
+    const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(await res.json());
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+  });
+
+  it('with HCC_CDS_CONFIG but NODE_ENV unset: the page is served, the dev-token endpoint does not exist', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-cfg-nodev-'));
+    const client = createCdsClient('https://ehr.hospital.example');
+    const config = { trustedIssuers: [{ iss: client.iss, jwks: client.jwks }], allowedFhirServers: [], corsOrigins: [], language: 'en', database: join(dir, 'f.sqlite') };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const child = launch({ HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
+    children.push(child);
+    const port = await listeningPort(child);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/`)).status).toBe(200);
+    const aud = encodeURIComponent(`${base}/cds-services/hcc-consensus-patient-view`);
+    expect((await fetch(`${base}/playground/dev-token?aud=${aud}`)).status).toBe(404);
+    expect(((await (await fetch(`${base}/playground/config`)).json()) as { mode: string }).mode).toBe('production');
+    expect(child.output()).not.toContain('playground issuer trusted');
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
   });
 
   it('refuses to start in production without HCC_CDS_CONFIG, saying why', async () => {
