@@ -1,10 +1,10 @@
 /**
- * Starts the real HTTP app with the playground mounted, on an ephemeral loopback port, in development mode:
- * the playground's dev issuer trusted with its in-memory key, SQLite in memory, the given engine and patients.
+ * Starts the real HTTP app (createApp with the playground mounted, as server.ts does) on an ephemeral loopback
+ * port, in development mode: the playground's dev issuer trusted with its in-memory key, SQLite in memory, the
+ * given engine and patients.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
 import { createApp } from '../../src/app';
 import { createJwtVerifier } from '../../src/auth/jwt-verifier';
 import { parseConfig } from '../../src/config';
@@ -16,7 +16,6 @@ import { playgroundRouter } from '../../src/playground/router';
 import type { PlaygroundPatient } from '../../src/playground/patients';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
-import { createErrorHandler } from '../../src/http/error-handler';
 import { loadProjectServices } from '../support/project-services';
 
 /** A running playground server. */
@@ -52,13 +51,10 @@ export async function startPlaygroundServer(engine: Engine, patients: readonly P
     },
     logger,
     clock: systemClock,
+    playground: playgroundRouter({ mode: 'development', devSigner, patients, bodyLimit: config.bodyLimit }),
   });
-  const outer = express();
-  outer.use(playgroundRouter({ mode: 'development', devSigner, patients }));
-  outer.use(app);
-  outer.use(createErrorHandler(logger));
   const server: Server = await new Promise((resolve) => {
-    const s = outer.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
