@@ -40,12 +40,25 @@ function packageVersion(root: string): string {
   return typeof version === 'string' ? version : '0.0.0';
 }
 
-/** Loads and validates everything the server would serve (services, knowledge base, mappings) without listening; used at image build time. */
-export function checkBoot(): { readonly kbVersion: string; readonly services: readonly string[] } {
+/** What {@link checkBoot} found. */
+export interface BootCheck {
+  readonly kbVersion: string;
+  readonly services: readonly string[];
+  readonly playgroundPatients: number;
+}
+
+/**
+ * Loads and validates everything the server would serve (services, knowledge base, mappings, the playground page
+ * and its scenario patients) without listening; used at image build time. Throws when something is missing.
+ */
+export function checkBoot(): BootCheck {
   const root = projectRoot();
   const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
   const engine = loadEngine();
-  return { kbVersion: engine.kbVersion, services: services.services.map((s) => s.id) };
+  playgroundRouter({ mode: 'production', patients: [] });
+  const patients = loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios') });
+  if (patients.length === 0) throw new BootError('playground', [`no scenario patients under ${join(root, 'test', 'scenarios')}`]);
+  return { kbVersion: engine.kbVersion, services: services.services.map((s) => s.id), playgroundPatients: patients.length };
 }
 
 /** Boots the service from an environment; throws BootError when configuration or knowledge is invalid. */
@@ -123,7 +136,9 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
 if (require.main === module && process.argv.includes('--check')) {
   try {
     const checked = checkBoot();
-    process.stdout.write(`hcc-cds: services ${checked.services.join(', ')} and knowledge base ${checked.kbVersion} are valid\n`);
+    process.stdout.write(
+      `hcc-cds: services ${checked.services.join(', ')}, knowledge base ${checked.kbVersion} and the playground (${checked.playgroundPatients} scenario patients) are valid\n`,
+    );
   } catch (error) {
     process.stderr.write(`hcc-cds: check failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
