@@ -6,7 +6,7 @@
 import type { DataIssue, FactValue, UnknownReason } from '../domain/facts';
 import type { Compiled, CompiledMappedFact, CompiledSource, CompiledValue } from './compiled';
 import type { CompiledPath } from './fhirpath-compiled';
-import { primaryConcept } from './medication';
+import { isIdentifiable, primaryConcept } from './medication';
 import { refOf, type AnyResource, type RecordIndex } from './record-index';
 import { matchConcept, displayOf, type Concept } from './value-sets';
 
@@ -209,15 +209,22 @@ export function resolve(state: EvalState, fact: CompiledMappedFact, c: Candidate
   return c.resolved;
 }
 
-/** Gathers the candidates of a fact (matched, status-checked, dated, not after "now"); values are resolved later. */
-export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources): Candidate[] {
+/**
+ * Gathers the candidates of a fact (matched, status-checked, dated, not after "now"); values are resolved later.
+ * With `unidentified`, the references of accepted-status resources whose drug cannot be identified are collected there.
+ */
+export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources, unidentified?: string[]): Candidate[] {
   const candidates: Candidate[] = [];
   for (const source of sources) {
     for (const resource of resourcesFor(state, source)) {
       let concept: Concept | undefined;
       if (source.valueSet !== undefined) {
-        concept = matchConcept(source.valueSet, primaryConcept(resource, state.index.byRef));
-        if (concept === undefined) continue;
+        const named = primaryConcept(resource, state.index.byRef);
+        concept = matchConcept(source.valueSet, named);
+        if (concept === undefined) {
+          if (unidentified !== undefined && !isIdentifiable(named) && statusOk(source, resource) && passesFilters(state, source, resource)) unidentified.push(refOf(resource));
+          continue;
+        }
         if (source.tags !== undefined && !source.tags.some((t) => concept?.tags.includes(t))) continue;
       }
       if (!statusOk(source, resource)) continue;
@@ -238,6 +245,11 @@ export function gather(state: EvalState, fact: CompiledMappedFact, sources: read
     }
   }
   return candidates;
+}
+
+function passesFilters(state: EvalState, source: CompiledSource, resource: AnyResource): boolean {
+  if (source.match !== undefined && !matches(state, source.match, resource)) return false;
+  return source.where === undefined || evalPath(state, source.where, resource)[0] === true;
 }
 
 function matches(state: EvalState, match: NonNullable<CompiledSource['match']>, resource: AnyResource): boolean {

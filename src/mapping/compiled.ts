@@ -65,6 +65,8 @@ export interface CompiledMappedFact {
   readonly staleAfterDays?: number;
   readonly baselineWindowDays?: number;
   readonly whenAbsent: WhenAbsent;
+  /** selection.whenUnidentified: an accepted-status medication order naming no identifiable drug makes the fact Unknown. */
+  readonly unidentifiedIsUnknown: boolean;
   readonly molarMass?: number;
   readonly acceptUnits?: readonly string[];
   /** For baseline facts: the fact whose sources are reused; for reference-range facts: the fact they bound. */

@@ -38,6 +38,22 @@ function referenceRangeFact(state: EvalState, fact: CompiledMappedFact, selected
   });
 }
 
+const UNIDENTIFIED = 'medication not identifiable';
+
+/**
+ * selection.whenUnidentified: an order whose drug cannot be identified might be the drug the fact asks about, so the
+ * fact is Unknown unless an identified order already makes it true; a list (distinct) cannot be complete at all.
+ */
+function withUnidentified(fact: CompiledMappedFact, result: Fact, refs: readonly string[], reported: Set<string>, issues: DataIssue[]): Fact {
+  for (const ref of refs) {
+    if (reported.has(ref)) continue;
+    reported.add(ref);
+    issues.push({ code: 'unmappable-value', message: `${UNIDENTIFIED} (no code, text or display; reference not in the record)`, location: ref });
+  }
+  if (fact.mode === 'exists' && isKnown(result) && result.value === true) return result;
+  return unknown('unmappable-value', { detail: UNIDENTIFIED, sources: [...refs] });
+}
+
 /** Extracts every fact of the catalogue from one patient's resources. */
 export function extractFacts(mappings: Mappings, resources: readonly FhirResource[], options: ExtractOptions): FactSet {
   const compiled = mappings.compiled as Compiled;
@@ -49,6 +65,7 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
   const gathered = new Map<string, Candidate[]>();
   const series = new Map<string, SeriesEntry[]>();
   let adverseEvents: AdverseEventEntry[] = [];
+  const reported = new Set<string>();
 
   for (const fact of compiled.mapped) {
     try {
@@ -59,14 +76,16 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
       }
       // A baseline reuses the candidates of the fact it is the baseline of (same sources, unit and molar mass).
       const reuse = fact.of === undefined ? undefined : gathered.get(fact.of);
-      const candidates = reuse ?? gather(state, fact);
+      const unidentified: string[] | undefined = fact.unidentifiedIsUnknown ? [] : undefined;
+      const candidates = reuse ?? gather(state, fact, fact.sources, unidentified);
       gathered.set(fact.name, candidates);
       if (fact.mode === 'series') {
         if (fact.adverseEvent !== undefined) adverseEvents = readAdverseEvents(state, fact, candidates, compiled.config);
         else series.set(fact.name, seriesOf(fact, candidates, state).map((e) => ({ date: e.c.date as string, value: e.value, source: e.c.ref, extras: e.extras })));
         continue;
       }
-      const result = select(fact, candidates, state, facts);
+      let result = select(fact, candidates, state, facts);
+      if (unidentified !== undefined && unidentified.length > 0) result = withUnidentified(fact, result, unidentified, reported, issues);
       facts[fact.name] = result;
       if (isKnown(result) && fact.mode === 'mostRecent') {
         const chosen = candidates.find((c) => c.ref === result.sources[0]);

@@ -77,6 +77,7 @@ interface RawFact {
     staleAfterDays?: number;
     baselineWindowDays?: number;
     whenAbsent?: string | boolean | { falseIfFact: string };
+    whenUnidentified?: 'unknown';
   };
   molarMass?: number;
   acceptUnits?: string[];
@@ -343,6 +344,9 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
       whenAbsent = { kind: 'false-if-fact', fact: wa.falseIfFact };
       dependsOn.push(wa.falseIfFact);
     }
+    if (sel.whenUnidentified !== undefined && (!['exists', 'distinct'].includes(sel.mode) || sources.some((s) => !s.resourceType.startsWith('Medication')))) {
+      problems.add(file, 'whenUnidentified applies to exists / distinct facts read from medication resources only');
+    }
     let adverseEvent: CompiledMappedFact['adverseEvent'];
     if (raw.adverseEvent !== undefined) {
       const drugs = valueSetRef(raw.adverseEvent.drugValueSet, file);
@@ -364,6 +368,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
       ...(sel.staleAfterDays === undefined ? {} : { staleAfterDays: sel.staleAfterDays }),
       ...(sel.baselineWindowDays === undefined ? {} : { baselineWindowDays: sel.baselineWindowDays }),
       whenAbsent,
+      unidentifiedIsUnknown: sel.whenUnidentified === 'unknown',
       ...(molarMass === undefined ? {} : { molarMass }),
       ...(acceptUnits === undefined ? {} : { acceptUnits }),
       ...(raw.sourcesFrom === undefined ? {} : { of: raw.sourcesFrom }),

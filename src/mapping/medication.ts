@@ -1,7 +1,25 @@
-/** Finds what drug or procedure a resource names: medication[x] (inline, referenced or contained) or code. */
+/**
+ * Finds what drug or procedure a resource names: medication[x] (inline, or a medicationReference resolved against
+ * the record's Medication resources or `contained`, then its `display`) or code. FHIR R4 MedicationRequest.medication[x].
+ */
 import type { AnyResource } from './record-index';
 
-/** The CodeableConcept naming the medication of a MedicationRequest / Statement / Administration / DSTU2 MedicationOrder, or a Medication's code. */
+function present(node: unknown): boolean {
+  return node !== null && typeof node === 'object' && Object.keys(node).length > 0;
+}
+
+function containedTarget(resource: Readonly<Record<string, unknown>>, reference: string): unknown {
+  const contained = resource['contained'];
+  if (!Array.isArray(contained)) return undefined;
+  const id = reference.slice(1);
+  return contained.find((c) => c !== null && typeof c === 'object' && (c as { id?: unknown }).id === id);
+}
+
+/**
+ * The CodeableConcept naming the medication of a MedicationRequest / Statement / Administration / DSTU2 MedicationOrder,
+ * or a Medication's code. A medicationReference yields the referenced Medication's code and the reference's display
+ * (both, as a list, when both exist); undefined when neither can be found.
+ */
 export function medicationConcept(resource: Readonly<Record<string, unknown>>, byRef?: ReadonlyMap<string, AnyResource>): unknown {
   if (resource['resourceType'] === 'Medication') return resource['code'];
   if (resource['medicationCodeableConcept'] !== undefined) return resource['medicationCodeableConcept'];
@@ -9,18 +27,28 @@ export function medicationConcept(resource: Readonly<Record<string, unknown>>, b
   if (ref === null || typeof ref !== 'object') return undefined;
   const reference = (ref as { reference?: unknown }).reference;
   const display = (ref as { display?: unknown }).display;
+  let code: unknown;
   if (typeof reference === 'string') {
-    let target: unknown;
-    if (reference.startsWith('#')) {
-      const contained = resource['contained'];
-      if (Array.isArray(contained)) target = contained.find((c) => c !== null && typeof c === 'object' && `#${String((c as { id?: unknown }).id)}` === reference);
-    } else target = byRef?.get(relativeRef(reference));
-    if (target !== null && typeof target === 'object') {
-      const code = (target as { code?: unknown }).code;
-      if (code !== undefined) return code;
-    }
+    const target = reference.startsWith('#') ? containedTarget(resource, reference) : byRef?.get(relativeRef(reference));
+    if (target !== null && typeof target === 'object') code = (target as { code?: unknown }).code;
   }
-  return typeof display === 'string' ? { text: display } : undefined;
+  const named = typeof display === 'string' && display.trim() !== '' ? { text: display } : undefined;
+  if (present(code)) return named === undefined ? code : [code, named];
+  return named;
+}
+
+/** True when a medication concept carries something to recognise a drug by: a coded coding, a text or a display. */
+export function isIdentifiable(concept: unknown): boolean {
+  if (Array.isArray(concept)) return concept.some(isIdentifiable);
+  if (concept === null || typeof concept !== 'object') return false;
+  const c = concept as { text?: unknown; coding?: unknown };
+  if (typeof c.text === 'string' && c.text.trim() !== '') return true;
+  if (!Array.isArray(c.coding)) return false;
+  return c.coding.some((x: unknown) => {
+    if (x === null || typeof x !== 'object') return false;
+    const { code, display } = x as { code?: unknown; display?: unknown };
+    return (typeof code === 'string' && code.trim() !== '') || (typeof display === 'string' && display.trim() !== '');
+  });
 }
 
 /** "http://x/fhir/MedicationRequest/1" or "MedicationRequest/1/_history/2" → "MedicationRequest/1". */
@@ -42,6 +70,8 @@ export function primaryConcept(resource: AnyResource, byRef?: ReadonlyMap<string
       return medicationConcept(resource, byRef);
     case 'AdverseEvent':
       return resource['event'];
+    case 'ImagingStudy':
+      return resource['procedureCode'];
     default:
       return resource['code'];
   }

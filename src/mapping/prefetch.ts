@@ -2,6 +2,9 @@
  * prefetchTemplates: the CDS Hooks prefetch a service needs, generated from the mappings of the facts its knowledge
  * uses (ARCHITECTURE.md principle 8), so prefetch and logic cannot drift. R4 search syntax; coded searches are
  * restricted to the value-set codes and split into several keys when one URL would exceed the length limit.
+ * Only the query features CDS Hooks 2.0 recommends (cds-hooks.md §2.2 D-8: type search, reference / token params):
+ * no `_include`, so referenced Medication resources arrive only when the client sends them; a drug named by
+ * neither code, text, a Medication in the record nor medicationReference.display is "not identifiable" (Unknown).
  */
 import type { Compiled, CompiledMappedFact } from './compiled';
 import type { Mappings } from './types';
@@ -16,9 +19,6 @@ function keyOf(resourceType: string): string {
 
 function searchBase(resourceType: string): string {
   if (resourceType === 'AdverseEvent') return `AdverseEvent?subject=Patient/${PATIENT}`;
-  if (resourceType === 'MedicationRequest') return `MedicationRequest?patient=${PATIENT}&_include=MedicationRequest:medication`;
-  if (resourceType === 'MedicationStatement') return `MedicationStatement?patient=${PATIENT}&_include=MedicationStatement:medication`;
-  if (resourceType === 'MedicationAdministration') return `MedicationAdministration?patient=${PATIENT}&_include=MedicationAdministration:medication`;
   return `${resourceType}?patient=${PATIENT}`;
 }
 

@@ -1,7 +1,7 @@
 /** Three-valued treatment facts and PT prolongation. */
 import { ptProlongation } from '../../src/domain/derived/pt-prolongation';
 import { treatment } from '../../src/domain/derived/treatment';
-import { known } from '../../src/domain/facts';
+import { known, unknown } from '../../src/domain/facts';
 import { facts, show } from './support';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
@@ -15,6 +15,15 @@ it.each([
 ])('%p → onTargeted %p, onTargetedImmune %p', (values, targeted, ti) => {
   const out = treatment(facts(values), NOW);
   expect([show(out.onTargeted), show(out.onTargetedImmune)]).toEqual([targeted, ti]);
+});
+
+it('an unidentifiable drug (unmappable-value) passes its reason on instead of missing-inputs', () => {
+  const unidentified = unknown('unmappable-value', { detail: 'medication not identifiable', sources: ['MedicationRequest/x'] });
+  const out = treatment(facts({ onIci: true, onTki: unidentified, onAntiVegf: false }), NOW);
+  expect(out.onTargeted).toMatchObject({ known: false, reason: 'unmappable-value', detail: 'medication not identifiable', missing: ['onTki'], sources: ['MedicationRequest/x'] });
+  expect(out.onTargetedImmune).toMatchObject({ known: false, reason: 'unmappable-value', missing: ['onTargeted'] });
+  expect(show(treatment(facts({ onIci: unidentified, onTki: true }), NOW).onTargeted)).toBe(true);
+  expect(show(treatment(facts({ onIci: false, onTki: unidentified }), NOW).onTargetedImmune)).toBe(false);
 });
 
 it('treatmentNaive and daysSinceLastHaic', () => {

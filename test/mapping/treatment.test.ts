@@ -61,3 +61,54 @@ it('a patient with neither drugs nor procedures is treatment-naive', () => {
   expect(valueOf(set, 'systemicAgents')).toEqual([]);
   expect(reasonOf(set, 'targetedImmuneStart')).toBe('no-data');
 });
+
+it('drug-by-reference-resolved: medicationReference resolved against a Medication in the record (absolute URL) and a contained one', () => {
+  const set = factsOf('drug-by-reference-resolved');
+  expect(valueOf(set, 'systemicAgents')).toEqual(['atezolizumab', 'bevacizumab']);
+  expect(valueOf(set, 'onIci')).toBe(true);
+  expect(valueOf(set, 'onAntiVegf')).toBe(true);
+  expect(valueOf(set, 'onTki')).toBe(false);
+  expect(valueOf(set, 'onTargetedImmune')).toBe(true);
+  expect(fact(set, 'onIci').sources).toEqual(['MedicationRequest/atezo']);
+  expect(set.issues.filter((i) => i.code === 'unmappable-value')).toEqual([]);
+});
+
+it('drug-by-reference-display-only: Medication not in the record → medicationReference.display (English / Chinese), also beside an unrecognised local code', () => {
+  const set = factsOf('drug-by-reference-display-only');
+  expect(valueOf(set, 'systemicAgents')).toEqual(['bevacizumab', 'lenvatinib', 'sintilimab']);
+  expect(valueOf(set, 'onIci')).toBe(true);
+  expect(valueOf(set, 'onTki')).toBe(true);
+  expect(valueOf(set, 'onAntiVegf')).toBe(true);
+  expect(valueOf(set, 'onTargetedImmune')).toBe(true);
+  expect(valueOf(set, 'targetedImmuneStart')).toBe('2025-04-01');
+});
+
+it('drug-unidentifiable-makes-on-ici-unknown: an active order naming no identifiable drug is not "no ICI"', () => {
+  const set = factsOf('drug-unidentifiable-makes-on-ici-unknown');
+  const unidentifiable = { known: false, reason: 'unmappable-value', detail: 'medication not identifiable' };
+  expect(fact(set, 'onIci')).toMatchObject(unidentifiable);
+  expect(fact(set, 'onIci').sources).toEqual(['MedicationRequest/mystery', 'MedicationRequest/mystery-contained']);
+  expect(fact(set, 'onAntiVegf')).toMatchObject(unidentifiable);
+  expect(fact(set, 'systemicAgents')).toMatchObject(unidentifiable);
+  expect(fact(set, 'onTargetedImmune')).toMatchObject(unidentifiable);
+  // The identified lenvatinib order already makes onTki (and so onTargeted) true.
+  expect(valueOf(set, 'onTki')).toBe(true);
+  expect(valueOf(set, 'onTargeted')).toBe(true);
+  // One data issue per unidentifiable active order; the stopped one and the metformin order (identified) raise none.
+  expect(set.issues.filter((i) => i.code === 'unmappable-value').map((i) => i.location)).toEqual(['MedicationRequest/mystery', 'MedicationRequest/mystery-contained']);
+});
+
+it('an unidentifiable order does not hide an identified ICI, and onTargeted is Unknown only while nothing targeted is identified', () => {
+  const base = factsOf('drug-unidentifiable-makes-on-ici-unknown');
+  expect(base.facts['onTargeted']).toMatchObject({ known: true, value: true });
+  const resources = [
+    { resourceType: 'Patient', id: 'p1' },
+    { resourceType: 'MedicationRequest', id: 'atezo', status: 'active', intent: 'order', subject: { reference: 'Patient/p1' }, authoredOn: '2025-04-01', medicationCodeableConcept: { text: '阿替利珠单抗' } },
+    { resourceType: 'MedicationRequest', id: 'x', status: 'on-hold', intent: 'order', subject: { reference: 'Patient/p1' }, authoredOn: '2025-04-01', medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc' }] } },
+  ] as unknown as FhirResource[];
+  const set = extractFacts(mappings(), resources, { patientId: 'p1', now: NOW });
+  expect(set.facts['onIci']).toMatchObject({ known: true, value: true });
+  expect(set.facts['onTki']).toMatchObject({ known: false, reason: 'unmappable-value' });
+  expect(set.facts['onTargeted']).toMatchObject({ known: false, reason: 'unmappable-value', detail: 'medication not identifiable', missing: ['onTki', 'onAntiVegf'] });
+  expect(set.facts['onTargetedImmune']).toMatchObject({ known: false, reason: 'unmappable-value' });
+});

@@ -5,12 +5,24 @@ import type { FactLookup } from './types';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Unknown for lacking inputs; an input Unknown because a drug could not be identified (unmappable-value) passes that
+ * reason and detail on, so "medication not identifiable" reaches onTargeted / onTargetedImmune too.
+ */
+function lacking(facts: readonly Fact[], missing: readonly string[]): Fact {
+  const unmappable = facts.find((f) => !f.known && f.reason === 'unmappable-value');
+  if (unmappable !== undefined && !unmappable.known) {
+    return unknown('unmappable-value', { missing, ...(unmappable.detail === undefined ? {} : { detail: unmappable.detail }), ...(unmappable.sources === undefined ? {} : { sources: unmappable.sources }) });
+  }
+  return unknown('missing-inputs', { missing });
+}
+
 function or(get: FactLookup, names: readonly string[], method: string): Fact {
   const facts = names.map((n) => get(n));
   const values = facts.map(bool);
   if (values.includes(true)) return known(true, { sources: sourcesOf(facts.filter((_, i) => values[i] === true)), derived: { from: [...names], method } });
   const missing = names.filter((_, i) => values[i] === undefined);
-  if (missing.length > 0) return unknown('missing-inputs', { missing });
+  if (missing.length > 0) return lacking(facts, missing);
   return known(false, { sources: [], derived: { from: [...names], method } });
 }
 
@@ -18,7 +30,7 @@ function and(a: Fact, b: Fact, names: readonly [string, string], method: string)
   const [x, y] = [bool(a), bool(b)];
   if (x === false || y === false) return known(false, { sources: [], derived: { from: [...names], method } });
   if (x === true && y === true) return known(true, { sources: sourcesOf([a, b]), derived: { from: [...names], method } });
-  return unknown('missing-inputs', { missing: names.filter((_, i) => [x, y][i] === undefined) });
+  return lacking([a, b], names.filter((_, i) => [x, y][i] === undefined));
 }
 
 /** onTargeted, onTargetedImmune, treatmentNaive, daysSinceLastHaic. */
