@@ -75,7 +75,8 @@ describe('HTTP fuzzing (in-process server, production wiring)', () => {
       fc.asyncProperty(fc.array(arbMutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
         checkAnswer(await server.post(`/cds-services/${PV}`, mutate(pvRequest, mutations)), 'hook', 'patient-view');
       }),
-      { numRuns: runs(2500) },
+      // Regression example found by this property: an empty string at path index 1836976302 (MedicationRequest.intent).
+      { numRuns: runs(2500), examples: [[[[1836976302, '']]]] },
     );
   });
 
@@ -94,7 +95,8 @@ describe('HTTP fuzzing (in-process server, production wiring)', () => {
         }
         checkAnswer(await server.post(`/cds-services/${PV}`, copy), 'hook', 'patient-view/resources');
       }),
-      { numRuns: runs(1500) },
+      // Regression example found by this property: empty medication codes copied into a suggestion.
+      { numRuns: runs(1500), examples: [[[[301726707, 0, { kind: 'unknown-code', code: '' }], [0, 0, { kind: 'duplicate' }]]]] },
     );
   });
 
