@@ -1,5 +1,5 @@
 /**
- * FeedbackStore on SQLite (better-sqlite3): WAL journal, synchronous=FULL, so a feedback batch is durable when
+ * FeedbackStore on SQLite (better-sqlite3): WAL journal, synchronous=FULL for feedback, so a feedback batch is durable when
  * recordFeedback returns and the HTTP 200 is sent. Duplicates are ignored through a unique key
  * (card uuid, outcome, outcome timestamp, suggestion id) — CDS Hooks 2.0 § Feedback allows repeats.
  */
@@ -50,7 +50,10 @@ export function openSqliteFeedbackStore(path: string): FeedbackStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  // Card-log rows commit with synchronous=NORMAL: in WAL mode they survive a process crash (kill -9) and cost no
+  // fsync on the hook's hot path; only an OS crash can lose the last ones. Feedback commits switch to FULL, so an
+  // acknowledged feedback row also survives power loss (https://www.sqlite.org/pragma.html#pragma_synchronous).
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 2000');
   db.exec(SCHEMA);
@@ -119,9 +122,12 @@ export function openSqliteFeedbackStore(path: string): FeedbackStore {
     },
     recordFeedback(serviceId, items, context): FeedbackReceipt {
       try {
+        db.pragma('synchronous = FULL');
         return recordTx(serviceId, items, context.receivedAt, context.iss ?? null);
       } catch {
         throw storageFailed();
+      } finally {
+        if (db.open) db.pragma('synchronous = NORMAL');
       }
     },
     isWritable() {

@@ -53,6 +53,9 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
     }
     const answer = toHttpError(error);
     res.locals['errorCode'] = answer.code;
+    // The reason logged is the text the caller receives (catalogue-safe: no PHI, no token), e.g. why a FHIR fetch failed.
+    const reason = answer.body.issue[0]?.details.text;
+    if (reason !== undefined && answer.code !== 'AUTH_INVALID_TOKEN') res.locals['errorReason'] = reason;
     if (!(error instanceof AppError)) {
       logger.error({ errName: error instanceof Error ? error.name : typeof error, frames: stackFrames(error) }, 'unexpected error');
     } else if (answer.code === 'AUTH_INVALID_TOKEN') {

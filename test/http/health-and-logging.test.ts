@@ -55,4 +55,13 @@ describe('request log', () => {
     expect(t.logs.length).toBeGreaterThanOrEqual(7);
     for (const forbidden of [secret, patient, 'doc-SENSITIVE', 'eyJ', ...jwts]) expect(logs).not.toContain(forbidden);
   });
+
+  it('logs why a call failed (the catalogue text the caller also receives), e.g. the 412 when prefetch is missing and no fhirServer is given', async () => {
+    const t = buildTestApp();
+    await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest({ prefetch: undefined })).expect(412);
+    const line = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'request');
+    expect(line).toMatchObject({ status: 412, errorCode: 'PREFETCH_UNAVAILABLE' });
+    expect(typeof line?.['errorReason']).toBe('string');
+    expect(String(line?.['errorReason'])).toMatch(/prefetch/i);
+  });
 });
