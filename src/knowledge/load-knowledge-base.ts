@@ -8,7 +8,7 @@ import type { FactDefinition } from '../mapping/types';
 import { BootError } from '../shared/errors';
 import type { KnowledgeBase, KnowledgeBaseManifest, LocalizedText, Recommendation, SuggestionTemplate } from './types';
 import { checkKnowledgeBase } from './check-knowledge-base';
-import { kbValidators, schemaProblems } from './kb-schemas';
+import { validateKbDocument } from './kb-schemas';
 import { readKnowledgeFiles, resolveKnowledgeDir } from './read-knowledge-files';
 
 /** Options of loadKnowledgeBase. */
@@ -32,13 +32,10 @@ export function loadKnowledgeBase(options: LoadKnowledgeBaseOptions): KnowledgeB
   const dir = resolveKnowledgeDir(options.dir);
   const files = readKnowledgeFiles(dir);
   const problems = [...files.problems];
-  const v = kbValidators();
-  if (files.manifest !== undefined && !v.manifest(files.manifest)) problems.push(...schemaProblems('kb.yaml', v.manifest.errors));
-  if (files.suggestions !== undefined && !v.suggestions(files.suggestions)) problems.push(...schemaProblems('suggestions.yaml', v.suggestions.errors));
-  if (files.factLabels !== undefined && !v.factLabels(files.factLabels)) problems.push(...schemaProblems('fact-labels.yaml', v.factLabels.errors));
-  for (const { file, doc } of files.recommendations) {
-    if (doc !== undefined && !v.recommendation(doc)) problems.push(...schemaProblems(file, v.recommendation.errors));
-  }
+  if (files.manifest !== undefined) problems.push(...validateKbDocument('manifest', 'kb.yaml', files.manifest));
+  if (files.suggestions !== undefined) problems.push(...validateKbDocument('suggestions', 'suggestions.yaml', files.suggestions));
+  if (files.factLabels !== undefined) problems.push(...validateKbDocument('factLabels', 'fact-labels.yaml', files.factLabels));
+  for (const { file, doc } of files.recommendations) if (doc !== undefined) problems.push(...validateKbDocument('recommendation', file, doc));
   if (problems.length > 0) throw new BootError(`knowledge base ${dir} is invalid`, problems);
   const kb: KnowledgeBase = {
     dir,

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thoroughKbValidators } from '../../src/knowledge/kb-schemas';
 import { loadKnowledgeBase } from '../../src/knowledge/load-knowledge-base';
 import { defaultKnowledgeDir } from '../../src/knowledge/read-knowledge-files';
 import { BootError } from '../../src/shared/errors';
@@ -94,6 +95,23 @@ describe('loadKnowledgeBase', () => {
     const list = problems().join('\n');
     expect(list).toMatch(/evidence level '7' is not on the grading scale/);
     expect(list).toMatch(/R-RT-2.*'critical' is reserved/);
+  });
+
+  test('schema errors list every problem, several in one file and across files (allErrors pass after a failure)', () => {
+    edit('recommendations/R-RT-1.yaml', 'wordingStrength:', 'grade: A\nwordingStrength:');
+    edit('recommendations/R-RT-1.yaml', 'version: 1', 'version: one');
+    edit('recommendations/R-RT-2.yaml', 'wordingStrength:', 'strengthOfWording: x\nwordingStrength:');
+    edit('kb.yaml', 'version: 0.1.0', 'version: [0, 1]');
+    const list = problems();
+    expect(list.filter((p) => p.startsWith('recommendations/R-RT-1.yaml')).length).toBeGreaterThanOrEqual(2);
+    expect(list.join('\n')).toMatch(/R-RT-1\.yaml: \/version must be integer/);
+    expect(list.join('\n')).toMatch(/R-RT-2\.yaml: .*'strengthOfWording'/);
+    expect(list.join('\n')).toMatch(/kb\.yaml: \/version/);
+  });
+
+  test('the schemas themselves are valid against their meta-schema (the boot validators skip that pass)', () => {
+    expect(() => thoroughKbValidators()).not.toThrow();
+    expect(thoroughKbValidators().recommendation.schema).toEqual(expect.objectContaining({ $id: 'urn:hcc-cds:recommendation' }));
   });
 
   test('an additional property is a schema error', () => {
