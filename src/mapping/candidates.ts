@@ -6,9 +6,10 @@
 import type { DataIssue, FactValue, UnknownReason } from '../domain/facts';
 import type { Compiled, CompiledMappedFact, CompiledSource, CompiledValue } from './compiled';
 import type { CompiledPath } from './fhirpath-compiled';
+import { parseFhirDate } from './fhir-date';
 import { isIdentifiable, primaryConcept } from './medication';
 import { refOf, type AnyResource, type RecordIndex } from './record-index';
-import { matchConcept, displayOf, type Concept } from './value-sets';
+import { matchConcept, displayOf, type CompiledValueSet, type Concept } from './value-sets';
 
 /** What a candidate's value resolved to (computed lazily, only for the candidates selection looks at). */
 export type Resolved =
@@ -35,6 +36,8 @@ export interface EvalState {
   readonly now: number;
   readonly issues: DataIssue[];
   readonly clones: Map<unknown, unknown>;
+  /** Memo of value-set matches of resources not found through the code dispatch. */
+  readonly concepts: Map<CompiledValueSet, Map<AnyResource, Concept | null>>;
 }
 
 const DAY_MS = 86_400_000;
@@ -60,24 +63,6 @@ function code(node: unknown): string | undefined {
   if (!Array.isArray(coding)) return undefined;
   for (const c of coding) if (c !== null && typeof c === 'object' && typeof (c as { code?: unknown }).code === 'string') return (c as { code: string }).code;
   return undefined;
-}
-
-function resourcesFor(state: EvalState, source: CompiledSource): readonly AnyResource[] {
-  const vs = source.valueSet;
-  if (vs?.closedCodes !== undefined && !source.resourceType.startsWith('Medication') && source.resourceType !== 'AdverseEvent') {
-    const out: AnyResource[] = [];
-    const seen = new Set<AnyResource>();
-    for (const { system, code: c } of vs.closedCodes) {
-      for (const r of state.index.byCode.get(`${source.resourceType}|${system}|${c}`) ?? []) {
-        if (!seen.has(r)) {
-          seen.add(r);
-          out.push(r);
-        }
-      }
-    }
-    return out;
-  }
-  return state.index.byType.get(source.resourceType) ?? [];
 }
 
 function round(value: number): number {
@@ -108,7 +93,7 @@ function extractValue(state: EvalState, fact: CompiledMappedFact, spec: Compiled
     const components = resource['component'];
     nodes = Array.isArray(components) ? components.filter((c) => c !== null && typeof c === 'object' && matchConcept(spec.component as never, (c as { code?: unknown }).code) !== undefined) : [];
   }
-  const results = nodes.flatMap((n) => evalPath(state, spec.path as CompiledPath, n));
+  const results = nodes.length === 1 ? evalPath(state, spec.path, nodes[0]) : nodes.flatMap((n) => evalPath(state, spec.path as CompiledPath, n));
   if (results.length === 0) return undefined;
   switch (spec.kind) {
     case 'quantity': {
@@ -209,39 +194,80 @@ export function resolve(state: EvalState, fact: CompiledMappedFact, c: Candidate
   return c.resolved;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The value-set concept of a resource matched per resource (not dispatched), memoised per record and value set. */
+function conceptOf(state: EvalState, valueSet: CompiledValueSet, resource: AnyResource): Concept | undefined {
+  let memo = state.concepts.get(valueSet);
+  if (memo === undefined) state.concepts.set(valueSet, (memo = new Map()));
+  let hit = memo.get(resource);
+  if (hit === undefined) {
+    hit = matchConcept(valueSet, primaryConcept(resource, state.index.byRef)) ?? null;
+    memo.set(resource, hit);
+  }
+  return hit ?? undefined;
+}
+
+function hasTag(concept: Concept, tags: readonly string[]): boolean {
+  for (const t of tags) if (concept.tags.includes(t)) return true;
+  return false;
+}
+
+/** The first string the path yields (fast paths stop at it; fhirpath.js runs on a clone). */
+function firstStringOf(state: EvalState, path: CompiledPath, node: unknown): string | undefined {
+  if (path.fast) return path.firstString(node);
+  for (const v of evalPath(state, path, node)) if (typeof v === 'string') return v;
+  return undefined;
+}
+
+/** Status, filters and date of one matched resource; pushes the candidate when it qualifies. */
+function admit(state: EvalState, source: CompiledSource, resource: AnyResource, concept: Concept | undefined, out: Candidate[]): void {
+  if (!statusOk(source, resource)) return;
+  if (!passesFilters(state, source, resource)) return;
+  const rawDate = firstStringOf(state, source.date, resource);
+  const candidate: Mutable<Candidate> = { resource, ref: refOf(resource), tier: source.tier, source };
+  if (rawDate !== undefined) {
+    const ms = parseFhirDate(rawDate);
+    if (Number.isFinite(ms)) {
+      if (ms > state.now) return;
+      candidate.date = rawDate;
+      candidate.dateMs = ms;
+    }
+  }
+  if (concept !== undefined) candidate.concept = concept;
+  out.push(candidate);
+}
+
 /**
  * Gathers the candidates of a fact (matched, status-checked, dated, not after "now"); values are resolved later.
+ * Closed-code sources take their resources from the record's code dispatch; the others scan their resource type.
  * With `unidentified`, the references of accepted-status resources whose drug cannot be identified are collected there.
  */
 export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources, unidentified?: string[]): Candidate[] {
   const candidates: Candidate[] = [];
   for (const source of sources) {
-    for (const resource of resourcesFor(state, source)) {
-      let concept: Concept | undefined;
-      if (source.valueSet !== undefined) {
-        const named = primaryConcept(resource, state.index.byRef);
-        concept = matchConcept(source.valueSet, named);
-        if (concept === undefined) {
-          if (unidentified !== undefined && !isIdentifiable(named) && statusOk(source, resource) && passesFilters(state, source, resource)) unidentified.push(refOf(resource));
-          continue;
-        }
-        if (source.tags !== undefined && !source.tags.some((t) => concept?.tags.includes(t))) continue;
+    if (source.dispatchId !== undefined) {
+      for (const hit of state.index.byDispatch[source.dispatchId] ?? []) {
+        if (source.tags !== undefined && !hasTag(hit.concept, source.tags)) continue;
+        admit(state, source, hit.resource, hit.concept, candidates);
       }
-      if (!statusOk(source, resource)) continue;
-      if (source.match !== undefined && !matches(state, source.match, resource)) continue;
-      if (source.where !== undefined && evalPath(state, source.where, resource)[0] !== true) continue;
-      const rawDate = firstString(evalPath(state, source.date, resource));
-      const ms = rawDate === undefined ? undefined : Date.parse(rawDate);
-      const dated = ms !== undefined && Number.isFinite(ms);
-      if (dated && (ms as number) > state.now) continue;
-      candidates.push({
-        resource,
-        ref: refOf(resource),
-        tier: source.tier,
-        source,
-        ...(dated ? { date: rawDate as string, dateMs: ms as number } : {}),
-        ...(concept === undefined ? {} : { concept }),
-      });
+      continue;
+    }
+    const valueSet = source.valueSet;
+    for (const resource of state.index.byType.get(source.resourceType) ?? []) {
+      if (valueSet === undefined) {
+        admit(state, source, resource, undefined, candidates);
+        continue;
+      }
+      const concept = conceptOf(state, valueSet, resource);
+      if (concept === undefined) {
+        if (unidentified !== undefined && !isIdentifiable(primaryConcept(resource, state.index.byRef)) && statusOk(source, resource) && passesFilters(state, source, resource)) {
+          unidentified.push(refOf(resource));
+        }
+        continue;
+      }
+      if (source.tags !== undefined && !hasTag(concept, source.tags)) continue;
+      admit(state, source, resource, concept, candidates);
     }
   }
   return candidates;
@@ -259,9 +285,3 @@ function matches(state: EvalState, match: NonNullable<CompiledSource['match']>, 
   if (match.values !== undefined) return found.some((v) => typeof v === 'string' && (match.values as ReadonlySet<string>).has(v));
   return true;
 }
-
-function firstString(values: readonly unknown[]): string | undefined {
-  for (const v of values) if (typeof v === 'string') return v;
-  return undefined;
-}
-

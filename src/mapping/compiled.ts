@@ -3,6 +3,7 @@ import type { FactType } from './types';
 import type { CompiledPath } from './fhirpath-compiled';
 import type { CompiledValueSet } from './value-sets';
 import type { UnitConverter } from './units';
+import type { CodeDispatch } from './code-dispatch';
 
 /** Kinds of value extraction (fact-mapping.schema.json `value.kind`). */
 export type ValueKind =
@@ -30,6 +31,8 @@ export interface CompiledValue {
 
 /** A compiled source of a mapped fact. */
 export interface CompiledSource {
+  /** Index into the record's code-dispatch lists (closed value set on `code`); undefined = scan the resource type. */
+  readonly dispatchId?: number;
   readonly resourceType: string;
   readonly valueSet?: CompiledValueSet;
   readonly statuses?: ReadonlySet<string>;
@@ -111,4 +114,6 @@ export interface Compiled {
   readonly valueSets: ReadonlyMap<string, CompiledValueSet>;
   readonly config: MappingConfig;
   readonly units: UnitConverter;
+  /** Code → closed-code sources, for matching a record in one pass. */
+  readonly dispatch: CodeDispatch;
 }

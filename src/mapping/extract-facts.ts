@@ -57,9 +57,9 @@ function withUnidentified(fact: CompiledMappedFact, result: Fact, refs: readonly
 /** Extracts every fact of the catalogue from one patient's resources. */
 export function extractFacts(mappings: Mappings, resources: readonly FhirResource[], options: ExtractOptions): FactSet {
   const compiled = mappings.compiled as Compiled;
-  const index = indexRecord(resources, options.patientId);
+  const index = indexRecord(resources, options.patientId, compiled.dispatch);
   const issues: DataIssue[] = [...index.issues];
-  const state: EvalState = { index, compiled, now: options.now.getTime(), issues, clones: new Map() };
+  const state: EvalState = { index, compiled, now: options.now.getTime(), issues, clones: new Map(), concepts: new Map() };
   const facts: Record<string, Fact> = {};
   const selectedCandidate = new Map<string, Candidate>();
   const gathered = new Map<string, Candidate[]>();

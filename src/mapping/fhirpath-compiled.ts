@@ -13,6 +13,8 @@ export interface CompiledPath {
   /** True when evaluated by the fast navigation compiler (no clone needed). */
   readonly fast: boolean;
   evaluate(node: unknown, base?: string): unknown[];
+  /** The first string of the result collection (same as scanning evaluate()'s result), without building it when fast. */
+  firstString(node: unknown): string | undefined;
 }
 
 const SEGMENT = /^([a-z][A-Za-z0-9]*)(?:\.ofType\(([A-Za-z][A-Za-z0-9]*)\))?$/;
@@ -55,6 +57,29 @@ function walk(node: unknown, keys: readonly string[], depth: number, out: unknow
   else walk(value, keys, depth + 1, out);
 }
 
+/** The first string leaf of one chain in document order, or undefined (walk() order, stopping early). */
+function firstStringLeaf(node: unknown, keys: readonly string[], depth: number): string | undefined {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const value = (node as Record<string, unknown>)[keys[depth] as string];
+  if (value === undefined || value === null) return undefined;
+  const last = depth === keys.length - 1;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item === undefined || item === null) continue;
+      const found = last ? (typeof item === 'string' ? item : undefined) : firstStringLeaf(item, keys, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (last) return typeof value === 'string' ? value : undefined;
+  return firstStringLeaf(value, keys, depth + 1);
+}
+
+function firstOf(values: readonly unknown[]): string | undefined {
+  for (const v of values) if (typeof v === 'string') return v;
+  return undefined;
+}
+
 function keyOf(step: Step): string {
   return step.choiceType === undefined ? step.property : step.property + step.choiceType.charAt(0).toUpperCase() + step.choiceType.slice(1);
 }
@@ -85,6 +110,15 @@ export function compilePath(expression: string, base?: string): CompiledPath {
         }
         return result;
       },
+      // A union keeps the order of first occurrence, so its first string is the first string of the first
+      // alternative that has one.
+      firstString(node: unknown): string | undefined {
+        for (const keys of fast) {
+          const found = firstStringLeaf(node, keys, 0);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      },
     };
   }
   const compiled = fhirpath.compile(base === undefined ? expression : { base, expression }, r4Model as never);
@@ -94,6 +128,9 @@ export function compilePath(expression: string, base?: string): CompiledPath {
     evaluate(node: unknown): unknown[] {
       const result = compiled(node as never, {});
       return Array.isArray(result) ? result : [result];
+    },
+    firstString(node: unknown): string | undefined {
+      return firstOf(this.evaluate(node));
     },
   };
 }

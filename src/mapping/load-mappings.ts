@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { BootError } from '../shared/errors';
 import { CALCULATOR_IDS } from './calculators';
+import { buildDispatch, isDispatched } from './code-dispatch';
 import type {
   Compiled,
   CompiledCalculator,
@@ -262,6 +263,14 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
     };
   };
 
+  const dispatchIds = new Map<string, number>();
+  const dispatchPairs: { resourceType: string; valueSet: CompiledValueSet; dispatchId: number }[] = [];
+  const dispatchIdOf = (resourceType: string, valueSet: CompiledValueSet): number => {
+    const key = `${resourceType}|${valueSet.id}`;
+    let id = dispatchIds.get(key);
+    if (id === undefined) dispatchIds.set(key, (id = dispatchIds.size));
+    return id;
+  };
   const compileSources = (raw: RawFact, file: string, codes: readonly string[] | undefined): CompiledSource[] => {
     const out: CompiledSource[] = [];
     (raw.sources ?? []).forEach((s, i) => {
@@ -281,8 +290,11 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
       const whereExpr = s.where === undefined ? undefined : compile(s.where, `${where} where`);
       const matchPath = s.match === undefined ? undefined : compile(s.match.path, `${where} match`);
       const matchSet = valueSetRef(s.match?.valueSet, `${where} match`);
+      if (date === undefined) problems.add(where, `no date path for ${s.resourceType} (config.yaml datePaths or the source's date)`);
       if (date === undefined || values.some((v) => v === undefined)) return;
-      out.push({
+      const dispatchId = isDispatched(s.resourceType, valueSet) ? dispatchIdOf(s.resourceType, valueSet as CompiledValueSet) : undefined;
+      const source: CompiledSource = {
+        ...(dispatchId === undefined ? {} : { dispatchId }),
         resourceType: s.resourceType,
         ...(valueSet === undefined ? {} : { valueSet }),
         ...(s.statuses === undefined || s.statuses.length === 0 ? {} : { statuses: new Set(s.statuses) }),
@@ -305,7 +317,9 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
         tier: s.tier ?? 0,
         values: values as CompiledValue[],
         extras,
-      });
+      };
+      if (dispatchId !== undefined) dispatchPairs.push({ resourceType: s.resourceType, valueSet: valueSet as CompiledValueSet, dispatchId });
+      out.push(source);
     });
     return out;
   };
@@ -504,6 +518,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
     valueSets,
     config,
     units: new UnitConverter(),
+    dispatch: buildDispatch(dispatchPairs),
   };
   return { dir: root, version: hash.digest('hex').slice(0, 16), factDefinitions: definitions, compiled };
 }

@@ -2,7 +2,7 @@
  * Finds what drug or procedure a resource names: medication[x] (inline, or a medicationReference resolved against
  * the record's Medication resources or `contained`, then its `display`) or code. FHIR R4 MedicationRequest.medication[x].
  */
-import type { AnyResource } from './record-index';
+import type { AnyResource, RefLookup } from './record-index';
 
 function present(node: unknown): boolean {
   return node !== null && typeof node === 'object' && Object.keys(node).length > 0;
@@ -20,7 +20,7 @@ function containedTarget(resource: Readonly<Record<string, unknown>>, reference:
  * or a Medication's code. A medicationReference yields the referenced Medication's code and the reference's display
  * (both, as a list, when both exist); undefined when neither can be found.
  */
-export function medicationConcept(resource: Readonly<Record<string, unknown>>, byRef?: ReadonlyMap<string, AnyResource>): unknown {
+export function medicationConcept(resource: Readonly<Record<string, unknown>>, byRef?: RefLookup): unknown {
   if (resource['resourceType'] === 'Medication') return resource['code'];
   if (resource['medicationCodeableConcept'] !== undefined) return resource['medicationCodeableConcept'];
   const ref = resource['medicationReference'];
@@ -60,7 +60,7 @@ export function relativeRef(reference: string): string {
 }
 
 /** The concept that identifies a resource for value-set matching. */
-export function primaryConcept(resource: AnyResource, byRef?: ReadonlyMap<string, AnyResource>): unknown {
+export function primaryConcept(resource: AnyResource, byRef?: RefLookup): unknown {
   switch (resource.resourceType) {
     case 'MedicationRequest':
     case 'MedicationStatement':

@@ -33,16 +33,21 @@ export function isValidUcum(unit: string): boolean {
 
 /** Converts between units with a factor cache; returns undefined when the units cannot be converted. */
 export class UnitConverter {
-  private readonly factors = new Map<string, number | null>();
+  /** to → molar mass (or -1) → from → factor (null = unconvertible); nested so a lookup builds no key string. */
+  private readonly factors = new Map<string, Map<number, Map<string, number | null>>>();
 
   /** Converts value from `from` to `to`; undefined when unconvertible. */
   convert(value: number, from: string, to: string, molarMass?: number): number | undefined {
     if (from === to) return value;
-    const key = `${from}\u0000${to}\u0000${molarMass ?? ''}`;
-    let factor = this.factors.get(key);
+    let byMass = this.factors.get(to);
+    if (byMass === undefined) this.factors.set(to, (byMass = new Map()));
+    const mass = molarMass ?? -1;
+    let byFrom = byMass.get(mass);
+    if (byFrom === undefined) byMass.set(mass, (byFrom = new Map()));
+    let factor = byFrom.get(from);
     if (factor === undefined) {
       factor = this.computeFactor(from, to, molarMass);
-      this.factors.set(key, factor);
+      byFrom.set(from, factor);
     }
     return factor === null ? undefined : value * factor;
   }

@@ -27,3 +27,12 @@ it.each([...paths])('%s', (path) => {
   const reference = fhirpath.compile(path, r4 as never);
   for (const r of resources) expect(compiled.evaluate(structuredClone(r))).toEqual(reference(structuredClone(r) as never, {}));
 });
+
+it.each([...paths])('firstString of %s is the first string fhirpath.js yields', (path) => {
+  const compiled = compilePath(path);
+  const reference = fhirpath.compile(path, r4 as never);
+  for (const r of resources) {
+    const expected = (reference(structuredClone(r) as never, {}) as unknown[]).find((v) => typeof v === 'string');
+    expect([path, r['id'], compiled.firstString(structuredClone(r))]).toEqual([path, r['id'], expected]);
+  }
+});

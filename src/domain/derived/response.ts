@@ -21,13 +21,20 @@ type Out = Record<
 
 /** Computes the response facts from the (unsorted) series. */
 export function responseFacts(series: readonly SeriesEntry[], get: FactLookup, options: ResponseOptions): Out {
-  const entries = [...series].filter((e) => Number.isFinite(Date.parse(e.date))).sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
+  // Each date is parsed once (undated entries are dropped), then the entries are sorted by it (stable).
+  const times = new Map<SeriesEntry, number>();
+  for (const e of series) {
+    const t = Date.parse(e.date);
+    if (Number.isFinite(t)) times.set(e, t);
+  }
+  const at = (e: SeriesEntry): number => times.get(e) as number;
+  const entries = [...times.keys()].sort((a, b) => at(a) - at(b));
   const none = unknown('no-data', { detail: 'no tumour response assessment on record' });
   if (entries.length === 0) {
     return { latestResponse: none, latestResponseDate: none, responseCriteria: none, bestResponse: none, stableDiseaseDays: none, progressionType: none, progressionAfterLastTace: none };
   }
   const latest = entries[entries.length - 1] as SeriesEntry;
-  const sameDay = entries.filter((e) => Date.parse(e.date) === Date.parse(latest.date));
+  const sameDay = entries.filter((e) => at(e) === at(latest));
   if (sameDay.some((e) => e.value !== latest.value)) {
     const c = unknown('conflicting', { detail: `different response categories on ${latest.date}`, sources: sameDay.map((e) => e.source) });
     return { latestResponse: c, latestResponseDate: c, responseCriteria: c, bestResponse: c, stableDiseaseDays: c, progressionType: c, progressionAfterLastTace: c };
@@ -40,7 +47,7 @@ export function responseFacts(series: readonly SeriesEntry[], get: FactLookup, o
 
   const start = get('targetedImmuneStart');
   const startMs = isKnown(start) && typeof start.value === 'string' ? Date.parse(start.value.slice(0, 10)) : undefined;
-  const line = startMs === undefined ? entries : entries.filter((e) => Date.parse(e.date) >= startMs);
+  const line = startMs === undefined ? entries : entries.filter((e) => at(e) >= startMs);
   const lineNote = startMs === undefined ? 'all assessments (no current targeted/immune therapy start)' : `assessments since ${(start as { value: string }).value}`;
   const from = startMs === undefined ? ['responseHistory'] : ['responseHistory', 'targetedImmuneStart'];
 
@@ -56,10 +63,10 @@ export function responseFacts(series: readonly SeriesEntry[], get: FactLookup, o
     let first = latest;
     for (let i = entries.length - 1; i >= 0; i -= 1) {
       const e = entries[i] as SeriesEntry;
-      if (e.value !== 'SD' || (startMs !== undefined && Date.parse(e.date) < startMs)) break;
+      if (e.value !== 'SD' || (startMs !== undefined && at(e) < startMs)) break;
       first = e;
     }
-    const days = Math.round((Date.parse(latest.date) - Date.parse(first.date)) / DAY_MS);
+    const days = Math.round((at(latest) - at(first)) / DAY_MS);
     stableDiseaseDays = known(days, { effective: latest.date, sources: [...new Set([first.source, latest.source])], derived: { from, method: 'sd-duration', detail: `SD from ${first.date} to ${latest.date}` } });
   }
 
@@ -89,7 +96,7 @@ export function responseFacts(series: readonly SeriesEntry[], get: FactLookup, o
         ? known(false, { ...src, derived: { from: ['latestResponse', 'lastTaceDate'], method: 'pd-after-tace', detail: 'no TACE on record' } })
         : unknown('missing-inputs', { missing: ['lastTaceDate'] });
   } else {
-    const after = Date.parse(latest.date) > Date.parse(String(tace.value));
+    const after = at(latest) > Date.parse(String(tace.value));
     progressionAfterLastTace = known(after, { effective: latest.date, sources: [latest.source, ...tace.sources], derived: { from: ['latestResponse', 'latestResponseDate', 'lastTaceDate'], method: 'pd-after-tace', detail: `PD ${latest.date}, last TACE ${String(tace.value)}` } });
   }
   return { latestResponse, latestResponseDate, responseCriteria, bestResponse, stableDiseaseDays, progressionType, progressionAfterLastTace };
