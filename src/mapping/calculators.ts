@@ -5,6 +5,7 @@ import { albi, type AlbiTable } from '../domain/derived/albi';
 import { childPugh, type ChildPughTable } from '../domain/derived/child-pugh';
 import { cnlcStage, type CnlcTable } from '../domain/derived/cnlc-stage';
 import { ctcaeGrades, type CtcaeTable } from '../domain/derived/ctcae';
+import { imagingRecency } from '../domain/derived/days-since';
 import { liverInjury } from '../domain/derived/liver-injury';
 import { ptProlongation } from '../domain/derived/pt-prolongation';
 import { responseFacts } from '../domain/derived/response';
@@ -34,6 +35,7 @@ const REGISTRY: Readonly<Record<string, Calculator>> = {
   ctcae: (ctx) => ctcaeGrades(ctx.get, ctx.table as CtcaeTable),
   'liver-injury': (ctx) => liverInjury(ctx.get),
   response: (ctx) => responseFacts(ctx.series.get('responseHistory') ?? [], ctx.get, { sdThenPdIsAfterResponse: ctx.sdThenPdIsAfterResponse }),
+  'contrast-imaging': (ctx) => imagingRecency(ctx.get, ctx.now),
   'adverse-events': (ctx) => adverseEventFacts(ctx.adverseEvents, ctx.get, ctx.config.adverseEvents),
 };
 

@@ -11,7 +11,8 @@ import type { Mappings } from './types';
 
 const MAX_URL = 2000;
 const PATIENT = '{{context.patientId}}';
-const CODED = new Set(['Observation', 'Condition', 'Procedure']);
+/** Types with a `code` token search parameter in R4 (ImagingStudy has none for its procedureCode: fetched whole). */
+const CODED = new Set(['Observation', 'Condition', 'Procedure', 'DiagnosticReport']);
 
 function keyOf(resourceType: string): string {
   return resourceType.charAt(0).toLowerCase() + resourceType.slice(1);

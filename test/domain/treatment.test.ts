@@ -1,5 +1,6 @@
 /** Three-valued treatment facts and PT prolongation. */
 import { ptProlongation } from '../../src/domain/derived/pt-prolongation';
+import { daysSince, imagingRecency } from '../../src/domain/derived/days-since';
 import { treatment } from '../../src/domain/derived/treatment';
 import { known, unknown } from '../../src/domain/facts';
 import { facts, show } from './support';
@@ -39,4 +40,11 @@ it('PT prolongation = PT − control, same day only', () => {
   const other = known(12, { effective: '2025-04-01', sources: ['Observation/c'] });
   expect(show(ptProlongation(facts({ ptSeconds: 16.5, ptControlSeconds: other })).ptProlongation)).toBe('Unknown:conflicting');
   expect(ptProlongation(facts({ ptSeconds: 16.5 })).ptProlongation).toMatchObject({ known: false, missing: ['ptControlSeconds'] });
+});
+
+it('days since a date fact: whole days, Unknown no-data without it, data-error when unparsable', () => {
+  expect(show(imagingRecency(facts({ contrastImagingDate: '2025-04-01' }), NOW).daysSinceContrastImaging)).toBe(61);
+  expect(show(daysSince(facts({ contrastImagingDate: '2025-05-31T23:59:59Z' }), 'contrastImagingDate', NOW))).toBe(0);
+  expect(imagingRecency(facts({}), NOW).daysSinceContrastImaging).toMatchObject({ known: false, reason: 'no-data', missing: ['contrastImagingDate'] });
+  expect(show(daysSince(facts({ contrastImagingDate: 'soon' }), 'contrastImagingDate', NOW))).toBe('Unknown:data-error');
 });

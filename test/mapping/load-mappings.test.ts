@@ -20,7 +20,7 @@ const CATALOGUE = [
   'daysSinceLastHaic', 'resectionDate', 'ablationDate', 'radiotherapyDone', 'internalRadiotherapyDone', 'everLocalTherapy', 'treatmentNaive',
   'latestResponse', 'latestResponseDate', 'responseCriteria', 'bestResponse', 'stableDiseaseDays', 'progressionType',
   'progressionAfterLastTace', 'maxIrAeGrade', 'maxIrAeGradeNonEndocrine', 'maxTargetedAeGrade', 'maxLocalTherapyAeGrade', 'maxHaicAeGrade',
-  'activeTargetedImmuneAe', 'endocrineIrAe',
+  'activeTargetedImmuneAe', 'endocrineIrAe', 'bodyWeight', 'contrastImagingDate', 'daysSinceContrastImaging',
 ];
 
 describe('fact definitions', () => {

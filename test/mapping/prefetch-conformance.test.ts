@@ -73,6 +73,8 @@ it('no template uses _include or any search feature outside D-8', () => {
 it.each([
   ['a generated 500-resource record', () => generateRecord({ size: 500, patientId: 'perf-1', seed: 7, now: NOW }), 'perf-1'],
   ['the CNLC IIIa fixture', () => fixture('patient-cnlc-iiia-pvtt-child-pugh-a-naive.json'), 'hcc-iiia-naive'],
+  ['the contrast-imaging fixture (Procedure, ImagingStudy, DiagnosticReport)', () => fixture('mapping/contrast-imaging-from-report-study-procedure.json'), 'p1'],
+  ['the body-weight fixture', () => fixture('mapping/body-weight-converted-from-lb.json'), 'p1'],
 ])('the facts of %s are the same from the prefetched resources as from the whole record', async (_name, make, patientId) => {
   const { resources } = make();
   const fetched = await fetchAll(allTemplates(), resources, patientId);

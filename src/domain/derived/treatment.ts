@@ -1,9 +1,8 @@
 /** Treatment facts derived from the mapped ones (docs/fact-catalogue.md "Treatment"), three-valued. */
 import { isKnown, known, unknown, type Fact } from '../facts';
+import { daysSince } from './days-since';
 import { bool, sourcesOf } from './fact-helpers';
 import type { FactLookup } from './types';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Unknown for lacking inputs; an input Unknown because a drug could not be identified (unmappable-value) passes that
@@ -41,11 +40,6 @@ export function treatment(get: FactLookup, now: Date): Record<'onTargeted' | 'on
   const treatmentNaive = isKnown(ever)
     ? known(!ever.value, { sources: ever.sources, derived: { from: ['everSystemicTherapy', 'everLocalTherapy'], method: 'none-ever' } })
     : ever;
-  const last = get('lastHaicDate');
-  let daysSinceLastHaic: Fact;
-  if (isKnown(last) && typeof last.value === 'string' && Number.isFinite(Date.parse(last.value))) {
-    const days = Math.floor((now.getTime() - Date.parse(last.value)) / DAY_MS);
-    daysSinceLastHaic = known(days, { effective: last.value, sources: last.sources, derived: { from: ['lastHaicDate'], method: 'days-to-now' } });
-  } else daysSinceLastHaic = unknown(isKnown(last) ? 'data-error' : 'no-data', { missing: ['lastHaicDate'] });
+  const daysSinceLastHaic = daysSince(get, 'lastHaicDate', now);
   return { onTargeted, onTargetedImmune, treatmentNaive, daysSinceLastHaic };
 }
