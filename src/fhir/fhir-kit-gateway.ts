@@ -1,18 +1,20 @@
 /**
  * FhirGateway over fhir-kit-client 1.9 (CommonJS; HTTP through Node's global fetch): bearer token on every call, a
- * per-call timeout, base-URL confinement of every URL, and every failure normalised to AppError FHIR_FETCH_FAILED
- * with a message that names neither the URL (it carries the patient id) nor the token.
+ * per-call timeout, a response body cap enforced while the body streams (bounded-fetch), base-URL confinement of
+ * every URL, and every failure normalised to AppError FHIR_FETCH_FAILED with a message that names neither the URL
+ * (it carries the patient id) nor the token.
  */
 import Client from 'fhir-kit-client';
 import type { Bundle, FhirResource } from 'fhir/r4';
 import { AppError } from '../shared/errors';
+import { BodyTooLargeError, withBoundedFetch } from './bounded-fetch';
 import { isUnderBase, type FhirGateway, type FhirGatewayFactory } from './fhir-gateway';
 
 /** Options of {@link createFhirKitGatewayFactory}. */
 export interface FhirKitGatewayOptions {
   /** Time limit of one HTTP call (default 5 s); the caller's deadline signal applies too. */
   readonly timeoutMs?: number;
-  /** Largest declared Content-Length accepted (default 20 MB). */
+  /** Largest response body accepted, declared or streamed, in bytes (default 20 MB); reading stops past it. */
   readonly maxBodyBytes?: number;
 }
 
@@ -35,16 +37,12 @@ export function createFhirKitGatewayFactory(options: FhirKitGatewayOptions = {})
       const combined = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
       let result: object;
       try {
-        // fhir-kit spreads `options` into the Request it hands to fetch, so the signal aborts headers and body.
-        result = await client.request(url, { options: { signal: combined } });
+        // fhir-kit spreads `options` into the Request it hands to fetch, so the signal aborts the headers wait; the
+        // bound cancels the body (and with it the connection) past the cap or on abort.
+        result = await withBoundedFetch({ maxBodyBytes, signal: combined }, () => client.request(url, { options: { signal: combined } }));
       } catch (error) {
         throw normalise(error, combined.aborted);
       }
-      // fhir-kit buffers the whole body before returning; the declared length is checked afterwards and the
-      // per-call timeout bounds how long an undeclared (chunked) body may keep arriving.
-      const response = Client.httpFor(result as { resourceType: string }).response as Response | undefined;
-      const declared = Number(response?.headers.get('content-length') ?? '0');
-      if (declared > maxBodyBytes) throw new AppError('FHIR_FETCH_FAILED', 'FHIR response too large');
       if (typeof (result as { resourceType?: unknown }).resourceType !== 'string') {
         throw new AppError('FHIR_FETCH_FAILED', 'FHIR server sent something that is not a FHIR resource');
       }
@@ -78,9 +76,10 @@ function isSafeRelative(url: string): boolean {
 /**
  * fhir-kit 1.x rejects a non-2xx answer, or a body that is not JSON, with a plain object
  * `{ response: { status, data }, config }`; anything else (network failure, refused redirect, a JSON primitive
- * body on which fhir-kit's own bookkeeping throws) carries no status.
+ * body on which fhir-kit's own bookkeeping throws) carries no status. A body over the cap wins over the abort it causes.
  */
 function normalise(error: unknown, aborted: boolean): AppError {
+  if (error instanceof BodyTooLargeError) return new AppError('FHIR_FETCH_FAILED', 'FHIR response too large');
   if (aborted) return new AppError('FHIR_FETCH_FAILED', 'FHIR request timed out');
   const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
   if (status === 401 || status === 403) return new AppError('FHIR_FETCH_FAILED', `FHIR server refused access (${status})`);

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import nock from 'nock';
 import type { CdsRequest } from '../../src/cds-hooks/types';
 import { createFhirKitGatewayFactory } from '../../src/fhir/fhir-kit-gateway';
@@ -94,6 +95,91 @@ describe('fhir-kit gateway (real fhir-kit-client 1.9, HTTP intercepted by nock)'
       .reply(200, body, { 'content-type': 'application/fhir+json', 'content-length': String(Buffer.byteLength(body)) });
     const e = await failure(createFhirKitGatewayFactory({ maxBodyBytes: 1000 })(BASE, 't').search('Patient/p1', signal()));
     expect(e.message).toBe('FHIR response too large');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  /** A lazy body of `total` bytes in 16 KiB chunks, each after `gapMs` (0: next tick); `produced` counts what nock pulled. */
+  function lazyBody(total: number, gapMs: number): { stream: () => Readable; produced: () => number; stop: () => void } {
+    let produced = 0;
+    let stopped = false;
+    const chunk = Buffer.alloc(16 * 1024, 0x20);
+    return {
+      stream: () => new Readable({
+        read() {
+          if (stopped || produced >= total) {
+            this.push(null);
+            return;
+          }
+          const push = () => {
+            produced += chunk.length;
+            this.push(chunk);
+          };
+          if (gapMs === 0) setImmediate(push);
+          else setTimeout(push, gapMs);
+        },
+      }),
+      produced: () => produced,
+      stop: () => {
+        stopped = true;
+      },
+    };
+  }
+
+  it('refuses a declared Content-Length over the cap before reading the body', async () => {
+    const body = lazyBody(50_000_000, 5);
+    const scope = nock(BASE).get('/Observation?patient=p1')
+      .reply(200, () => body.stream(), { 'content-type': 'application/fhir+json', 'content-length': '50000000' });
+    const started = Date.now();
+    const e = await failure(createFhirKitGatewayFactory({ maxBodyBytes: 1_000_000 })(BASE, 't').search('Observation?patient=p1', signal()));
+    const took = Date.now() - started;
+    const producedAtRejection = body.produced();
+    body.stop();
+    expect({ code: e.code, message: e.message }).toEqual({ code: 'FHIR_FETCH_FAILED', message: 'FHIR response too large' });
+    expect(took).toBeLessThan(300);
+    // nock pulls its reply stream on its own; at 16 KiB per 5 ms it has produced a handful of chunks, far below the cap.
+    expect(producedAtRejection).toBeLessThan(250_000);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('stops reading a chunked body (no Content-Length) right after the cap', async () => {
+    const cap = 1_000_000;
+    const body = lazyBody(100_000_000, 0);
+    const scope = nock(BASE).get('/Observation?patient=p1').reply(200, () => body.stream(), { 'content-type': 'application/fhir+json' });
+    const started = Date.now();
+    const e = await failure(createFhirKitGatewayFactory({ maxBodyBytes: cap })(BASE, 't').search('Observation?patient=p1', signal()));
+    const took = Date.now() - started;
+    const producedAtRejection = body.produced();
+    body.stop();
+    expect({ code: e.code, message: e.message }).toEqual({ code: 'FHIR_FETCH_FAILED', message: 'FHIR response too large' });
+    expect(producedAtRejection).toBeGreaterThan(cap);
+    expect(producedAtRejection).toBeLessThan(cap + 256 * 1024);
+    expect(took).toBeLessThan(2000);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('accepts a chunked body of exactly the cap, and refuses one byte more', async () => {
+    const resource = JSON.stringify({ ...patient, text: { status: 'generated', div: 'x'.repeat(3000) } });
+    const cap = Buffer.byteLength(resource);
+    const scope = nock(BASE)
+      .get('/Patient/p1').reply(200, () => Readable.from([resource.slice(0, 1000), resource.slice(1000)]), { 'content-type': 'application/fhir+json' })
+      .get('/Patient/p1').reply(200, () => Readable.from([resource.slice(0, 1000), `${resource.slice(1000)} `]), { 'content-type': 'application/fhir+json' });
+    const gw = createFhirKitGatewayFactory({ maxBodyBytes: cap })(BASE, 't');
+    await expect(gw.search('Patient/p1', signal())).resolves.toEqual(JSON.parse(resource));
+    expect((await failure(gw.search('Patient/p1', signal()))).message).toBe('FHIR response too large');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('the caller abort cancels a body that is still arriving', async () => {
+    const body = lazyBody(100_000_000, 20);
+    const scope = nock(BASE).get('/Observation?patient=p1').reply(200, () => body.stream(), { 'content-type': 'application/fhir+json' });
+    const c = new AbortController();
+    setTimeout(() => c.abort(), 150);
+    const started = Date.now();
+    const e = await failure(createFhirKitGatewayFactory({ timeoutMs: 10_000 })(BASE, 't').search('Observation?patient=p1', c.signal));
+    const took = Date.now() - started;
+    body.stop();
+    expect(e.message).toBe('FHIR request timed out');
+    expect(took).toBeLessThan(600);
     expect(scope.isDone()).toBe(true);
   });
 
