@@ -15,16 +15,7 @@ import { pruneEmpty } from './prune-empty';
 import type { CompiledSuggestionTemplate } from './compiled-types';
 import type { DraftOrder } from './draft-orders';
 import type { RenderContext } from './render-context';
-import { renderTemplate, type Template } from './template';
-
-function fill(value: unknown, vars: Readonly<Record<string, string>>): unknown {
-  if (Array.isArray(value)) return value.map((v) => fill(v, vars));
-  if (value !== null && typeof value === 'object') {
-    if ('template' in value && Object.keys(value).length === 1) return renderTemplate((value as { template: Template }).template, (s) => vars[s] ?? '');
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)]));
-  }
-  return value;
-}
+import { renderTemplate } from './template';
 
 function doseText(t: CompiledSuggestionTemplate, ctx: RenderContext): string {
   const dose = t.spec.dosePerKg;
@@ -74,7 +65,7 @@ export function buildSuggestion(t: CompiledSuggestionTemplate, ctx: RenderContex
   if (t.spec.actions !== undefined) {
     const vars = { patientId: ctx.patientId, now: ctx.now.toISOString(), doseText: doseText(t, ctx) };
     t.spec.actions.forEach((a, i) => {
-      const resource = pruneEmpty(fill(t.resources[i], vars)) as FhirResource | undefined;
+      const resource = t.resources[i]?.(vars) as FhirResource | undefined;
       if (resource !== undefined) actions.push({ type: 'create', description: a.description[language], resource });
     });
   } else if (t.spec.holdActive !== undefined) {

@@ -12,6 +12,31 @@ import type { RenderContext } from './render-context';
 import { renderTemplate } from './template';
 import type { Recommendation } from './types';
 
+/** The parts of a card that depend only on the knowledge base and the language, built once and frozen. */
+interface StaticParts {
+  readonly overrideReasons: readonly CdsCoding[];
+  readonly links: readonly CdsLink[];
+  readonly footer: string;
+}
+
+const staticCache = new WeakMap<CompiledKnowledgeBase, Map<Language, StaticParts>>();
+
+function staticParts(compiled: CompiledKnowledgeBase, language: Language): StaticParts {
+  let byLanguage = staticCache.get(compiled);
+  if (byLanguage === undefined) staticCache.set(compiled, (byLanguage = new Map()));
+  const cached = byLanguage.get(language);
+  if (cached !== undefined) return cached;
+  const { manifest } = compiled.kb;
+  const { system, codes } = manifest.overrideReasons;
+  const parts: StaticParts = Object.freeze({
+    overrideReasons: Object.freeze(codes.map((c) => Object.freeze({ system, code: c.code, display: c.display[language] }))),
+    links: Object.freeze([Object.freeze({ label: manifest.texts.sourceLink[language], url: manifest.source.url, type: 'absolute' as const })]),
+    footer: `${manifest.grading.notStated[language]}\n\n${manifest.texts.sourceLink[language]}: [${manifest.source.citation[language].replace(/[[\]]/g, '')}](${manifest.source.url})`,
+  });
+  byLanguage.set(language, parts);
+  return parts;
+}
+
 /** The card source (CDS Hooks § Source) with the decision topic as `topic`. */
 export function cardSource(compiled: CompiledKnowledgeBase, language: Language, topic?: { code: string; display: string }) {
   const { source } = compiled.kb.manifest;
@@ -22,16 +47,14 @@ export function cardSource(compiled: CompiledKnowledgeBase, language: Language, 
   };
 }
 
-/** The override reasons of kb.yaml as Codings. */
+/** The override reasons of kb.yaml as Codings (shared, frozen). */
 export function overrideReasons(compiled: CompiledKnowledgeBase, language: Language): CdsCoding[] {
-  const { system, codes } = compiled.kb.manifest.overrideReasons;
-  return codes.map((c) => ({ system, code: c.code, display: c.display[language] }));
+  return staticParts(compiled, language).overrideReasons as CdsCoding[];
 }
 
-/** The link to the source article. */
+/** The link to the source article (shared, frozen). */
 export function sourceLinks(compiled: CompiledKnowledgeBase, language: Language): CdsLink[] {
-  const { manifest } = compiled.kb;
-  return [{ label: manifest.texts.sourceLink[language], url: manifest.source.url, type: 'absolute' }];
+  return staticParts(compiled, language).links as CdsLink[];
 }
 
 /** Renders a KB text template; facts and parameters are formatted, escaped when `markdown`. */
@@ -70,9 +93,7 @@ export function factsTable(names: readonly string[], ctx: RenderContext): string
 
 /** The evidence statement and the source link, closing every card detail. */
 export function evidenceFooter(ctx: RenderContext): string {
-  const { manifest } = ctx.compiled.kb;
-  const l = ctx.language;
-  return `${manifest.grading.notStated[l]}\n\n${manifest.texts.sourceLink[l]}: [${manifest.source.citation[l].replace(/[[\]]/g, '')}](${manifest.source.url})`;
+  return staticParts(ctx.compiled, ctx.language).footer;
 }
 
 /** One markdown line introducing a recommendation: id, title, attribution and wording. */

@@ -6,7 +6,7 @@ import type { CdsSuggestion } from '../cds-hooks/types';
 import { buildSuggestion } from './build-suggestion';
 import type { CompiledSuggestionRef } from './compiled-types';
 import type { DraftOrder } from './draft-orders';
-import { evaluateCondition } from './evaluate-condition';
+import { decideCondition } from './evaluate-condition';
 import type { RenderContext } from './render-context';
 
 /** Accumulates suggestions for one card. */
@@ -31,7 +31,7 @@ export class SuggestionCollector {
 
   /** Adds the references whose condition (if any) is true for this patient. */
   addRefs(refs: readonly CompiledSuggestionRef[]): void {
-    for (const ref of refs) if (ref.when === undefined || evaluateCondition(ref.when, this.ctx.facts).result === true) this.addTemplate(ref.use);
+    for (const ref of refs) if (ref.when === undefined || decideCondition(ref.when, this.ctx.facts) === true) this.addTemplate(ref.use);
   }
 
   /** Adds what would settle each missing fact (kb.yaml dataRequests). */

@@ -12,6 +12,7 @@ import { leavesOf } from './condition-nodes';
 import { convertUnit } from './convert-unit';
 import { LANGUAGES } from './localized';
 import type { ParameterValues } from './parameters';
+import { compileResourceTemplate } from './resource-template';
 import { parseTemplate, type Template } from './template';
 import type { ConditionNode, KnowledgeBase, LocalizedText, SuggestionRef } from './types';
 
@@ -38,16 +39,6 @@ function slotFacts(texts: readonly LocalizedText[], into: string[]): void {
 
 function conditionFacts(node: ConditionNode | undefined, into: string[]): void {
   for (const leaf of leavesOf(node)) if (!into.includes(leaf.fact)) into.push(leaf.fact);
-}
-
-function compileResource(value: unknown): unknown {
-  if (typeof value === 'string') {
-    const template = parseTemplate(value);
-    return template.slots.length > 0 ? { template } : value;
-  }
-  if (Array.isArray(value)) return value.map(compileResource);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compileResource(v)]));
-  return value;
 }
 
 /** Compiles the knowledge base for evaluation. */
@@ -95,7 +86,7 @@ export function compileKnowledgeBase(
     suggestions.set(id, {
       id,
       spec,
-      resources: (spec.actions ?? []).map((a) => compileResource(a.resource)),
+      resources: (spec.actions ?? []).map((a) => compileResourceTemplate(a.resource)),
       ...(spec.dosePerKg !== undefined ? { withWeight: localized(spec.dosePerKg.withWeight) } : {}),
     });
   }

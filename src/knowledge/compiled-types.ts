@@ -2,6 +2,7 @@
 import type { HookName } from '../cds-hooks/types';
 import type { Language } from '../pipeline/engine';
 import type { CompiledCondition } from './compile-condition';
+import type { ResourceRenderer } from './resource-template';
 import type { Template } from './template';
 import type { Indicator, KnowledgeBase, OrderCheck, Recommendation, SuggestionTemplate } from './types';
 import type { ParameterValues } from './parameters';
@@ -46,11 +47,11 @@ export interface CompiledRecommendation {
   readonly checks: readonly CompiledOrderCheck[];
 }
 
-/** A compiled suggestion template: resource trees with parsed string templates. */
+/** A compiled suggestion template: one renderer per `create` action's resource. */
 export interface CompiledSuggestionTemplate {
   readonly id: string;
   readonly spec: SuggestionTemplate;
-  readonly resources: readonly unknown[];
+  readonly resources: readonly ResourceRenderer[];
   readonly withWeight?: LocalizedTemplate;
 }
 

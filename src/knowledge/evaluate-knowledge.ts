@@ -8,6 +8,7 @@ import type { FactSet } from '../domain/facts';
 import type { OrderDescription } from '../mapping/types';
 import type { CompiledKnowledgeBase } from './compiled-types';
 import type { DraftOrder } from './draft-orders';
+import { evaluateCondition } from './evaluate-condition';
 import { evaluateGate } from './evaluate-gate';
 import type { CheckedDraft } from './render-order-card';
 import type { Evaluated } from './render-topic-card';
@@ -40,18 +41,20 @@ export function evaluateKnowledge(
   const outcomes: Evaluated[] = [];
   const checked: CheckedDraft[] = [];
   const described = drafts.map((draft) => ({ draft, classes: describe(draft.resource).classes as readonly string[] }));
+  // The kb scope is the same for every recommendation of this call: evaluated once.
+  const scopeTrace = evaluateCondition(compiled.scope, facts);
   for (const rec of compiled.recommendations) {
     if (!rec.rec.hooks.includes(hook)) continue;
     if (hook === 'patient-view') {
       if (rec.gate === undefined) continue;
-      outcomes.push({ compiled: rec, outcome: { recommendationId: rec.rec.id, ...evaluateGate(compiled.scope, rec.gate, facts) } });
+      outcomes.push({ compiled: rec, outcome: { recommendationId: rec.rec.id, ...evaluateGate(compiled.scope, rec.gate, facts, scopeTrace) } });
       continue;
     }
     const items: CheckedDraft[] = [];
     for (const check of rec.checks) {
       for (const { draft, classes } of described) {
         if (!check.spec.orderClasses.some((c) => classes.includes(c))) continue;
-        const gate = evaluateGate(compiled.scope, check, facts);
+        const gate = evaluateGate(compiled.scope, check, facts, scopeTrace);
         items.push({
           rec,
           check,

@@ -1,7 +1,7 @@
 /** Indicator ordering and a recommendation's effective indicator (its `indicatorRules`, first match wins). */
 import type { FactSet } from '../domain/facts';
 import type { CompiledRecommendation } from './compiled-types';
-import { evaluateCondition } from './evaluate-condition';
+import { decideCondition } from './evaluate-condition';
 import type { Indicator } from './types';
 
 const RANK: Readonly<Record<Indicator, number>> = { info: 0, warning: 1, critical: 2 };
@@ -20,6 +20,6 @@ export function indicatorRank(indicator: Indicator): number {
 export function effectiveIndicator(rec: CompiledRecommendation, facts: FactSet['facts']): Indicator {
   const card = rec.card;
   if (card === undefined) return 'info';
-  for (const rule of card.indicatorRules) if (evaluateCondition(rule.when, facts).result === true) return rule.indicator;
+  for (const rule of card.indicatorRules) if (decideCondition(rule.when, facts) === true) return rule.indicator;
   return rec.rec.card?.indicator ?? 'info';
 }

@@ -23,15 +23,12 @@ export interface Evaluated {
 }
 
 function factNamesOf(fired: readonly Evaluated[]): string[] {
-  const names: string[] = [];
-  const add = (n: string): void => {
-    if (!names.includes(n)) names.push(n);
-  };
+  const names = new Set<string>();
   for (const { compiled, outcome } of fired) {
-    for (const n of knownFactsOf(outcome.trace)) add(n);
-    for (const n of compiled.card?.factNames ?? []) add(n);
+    knownFactsOf(outcome.trace, names);
+    for (const n of compiled.card?.factNames ?? []) names.add(n);
   }
-  return names;
+  return [...names];
 }
 
 /** Renders the card of one topic, or undefined when nothing fired and nothing needs data. */

@@ -1,6 +1,8 @@
 import { known, unknown, type Fact } from '../../src/domain/facts';
 import { compileCondition } from '../../src/knowledge/compile-condition';
-import { evaluateCondition, knownFactsOf, missingFactsOf } from '../../src/knowledge/evaluate-condition';
+import fc from 'fast-check';
+import { decideCondition, evaluateCondition, knownFactsOf, missingFactsOf } from '../../src/knowledge/evaluate-condition';
+import { compileResourceTemplate } from '../../src/knowledge/resource-template';
 import type { ConditionNode } from '../../src/knowledge/types';
 
 const facts: Record<string, Fact> = {
@@ -67,5 +69,64 @@ describe('three-valued condition evaluation', () => {
   test('the trace lists the known facts it looked at', () => {
     const trace = run({ all: [{ fact: 'stage', op: 'equals', value: 'IIIa' }, { fact: 'ecog', op: 'lte', value: 2 }, { fact: 'missing', op: 'isTrue' }] });
     expect([...knownFactsOf(trace)]).toEqual(['stage', 'ecog']);
+  });
+});
+
+describe('decideCondition (result without a trace, short-circuiting)', () => {
+  const leaf = fc.constantFrom<ConditionNode>(
+    { fact: 'stage', op: 'equals', value: 'IIIa' },
+    { fact: 'stage', op: 'in', value: ['IIb', 'IV'] },
+    { fact: 'ecog', op: 'lte', value: 1 },
+    { fact: 'ecog', op: 'gt', value: 1 },
+    { fact: 'flag', op: 'isTrue' },
+    { fact: 'flag', op: 'isFalse' },
+    { fact: 'missing', op: 'isTrue' },
+    { fact: 'missing', op: 'known' },
+    { fact: 'notThere', op: 'gte', value: 2 },
+    { fact: 'vessel', op: 'in', value: ['portal-vein'], unknownFor: ['present'] },
+  );
+  const tree = fc.letrec<{ node: ConditionNode }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((all) => ({ all })),
+      fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((any) => ({ any })),
+      tie('node').map((not) => ({ not })),
+    ),
+  })).node;
+
+  test('always gives the same answer as the traced evaluation', () => {
+    fc.assert(
+      fc.property(tree, (node) => {
+        const compiled = compileCondition(node, (l) => l.value);
+        expect(decideCondition(compiled, facts)).toBe(evaluateCondition(compiled, facts).result);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('compiled suggestion resources', () => {
+  test('slots are filled, what renders empty is left out, literal subtrees are shared and frozen', () => {
+    const render = compileResourceTemplate({
+      resourceType: 'MedicationRequest',
+      subject: { reference: 'Patient/{{patientId}}' },
+      note: [{ text: '{{doseText}}' }],
+      dosageInstruction: [{ text: '{{doseText}}' }, { text: 'fixed' }],
+      medicationCodeableConcept: { coding: [{ system: 'http://x', code: 'c', display: '' }] },
+    });
+    const a = render({ patientId: 'p1', doseText: '  ' }) as Record<string, unknown>;
+    expect(a).toEqual({
+      resourceType: 'MedicationRequest',
+      subject: { reference: 'Patient/p1' },
+      dosageInstruction: [{ text: 'fixed' }],
+      medicationCodeableConcept: { coding: [{ system: 'http://x', code: 'c' }] },
+    });
+    const b = render({ patientId: 'p2', doseText: '2 mg/kg/day' }) as Record<string, unknown>;
+    expect(b['note']).toEqual([{ text: '2 mg/kg/day' }]);
+    expect(b['medicationCodeableConcept']).toBe(a['medicationCodeableConcept']);
+    expect(Object.isFrozen(a['medicationCodeableConcept'])).toBe(true);
+    expect(b['subject']).not.toBe(a['subject']);
+    expect(compileResourceTemplate({ text: '{{x}}' })({})).toBeUndefined();
   });
 });
