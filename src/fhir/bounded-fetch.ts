@@ -3,30 +3,41 @@
  * `fetch(new Request(url, options))` and then `response.text()`, with no way to inject a fetch). Calls made
  * inside {@link withBoundedFetch} are bounded: a declared Content-Length above the cap is refused before any
  * body byte is read, and the body is counted as it streams and cancelled past the cap. Cancelling the body of
- * Node's fetch (undici) aborts the fetch and destroys its connection, so nothing is left streaming. Every other
- * fetch of the process passes through untouched.
+ * Node's fetch (undici) aborts the fetch and destroys its connection, so nothing is left streaming (Node 20's
+ * undici 6.24 then pre-opens one idle pooled connection, closed by its keep-alive timeout). Every other fetch of
+ * the process passes through untouched.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Bytes several scopes may still read together (e.g. all FHIR reads of one hook call); decremented as bodies stream. */
+export interface ByteBudget {
+  remaining: number;
+}
 
 /** Limits of the fetches made inside one {@link withBoundedFetch} scope. */
 export interface FetchBounds {
   /** Largest response body accepted, in bytes (after content decoding). */
   readonly maxBodyBytes: number;
+  /** A budget shared with other scopes; the body is refused once it is spent. */
+  readonly budget?: ByteBudget;
   /** Aborting it cancels a body still being read, whichever fetch implementation produced it. */
   readonly signal: AbortSignal;
 }
 
-/** The response body went over {@link FetchBounds.maxBodyBytes} (declared or counted). */
+/** A response body went over {@link FetchBounds.maxBodyBytes}, or the shared budget was spent (declared or counted). */
 export class BodyTooLargeError extends Error {
-  constructor() {
-    super('response body over the size cap');
+  constructor(readonly limit: 'response' | 'budget') {
+    super(limit === 'response' ? 'response body over the size cap' : 'responses over the shared byte budget');
     this.name = 'BodyTooLargeError';
   }
 }
 
-interface Scope extends FetchBounds {
+interface Scope {
+  readonly maxBodyBytes: number;
+  readonly budget: ByteBudget;
+  readonly signal: AbortSignal;
   fetches: number;
-  tooLarge: boolean;
+  tooLarge: BodyTooLargeError | undefined;
 }
 
 type Fetch = typeof globalThis.fetch;
@@ -42,15 +53,16 @@ const noop = (): void => undefined;
  */
 export async function withBoundedFetch<T>(bounds: FetchBounds, work: () => Promise<T>): Promise<T> {
   installBoundedFetch();
-  const scope: Scope = { maxBodyBytes: bounds.maxBodyBytes, signal: bounds.signal, fetches: 0, tooLarge: false };
+  const budget = bounds.budget ?? { remaining: Number.POSITIVE_INFINITY };
+  const scope: Scope = { maxBodyBytes: bounds.maxBodyBytes, budget, signal: bounds.signal, fetches: 0, tooLarge: undefined };
   let result: T;
   try {
     result = await scopes.run(scope, work);
   } catch (error) {
-    if (scope.tooLarge) throw new BodyTooLargeError();
+    if (scope.tooLarge !== undefined) throw scope.tooLarge;
     throw error;
   }
-  if (scope.tooLarge) throw new BodyTooLargeError();
+  if (scope.tooLarge !== undefined) throw scope.tooLarge;
   if (scope.fetches === 0) throw new Error('the HTTP client did not use the global fetch; its body size is not bounded');
   return result;
 }
@@ -76,10 +88,11 @@ function installBoundedFetch(): void {
 
 function bound(response: Response, scope: Scope): Response {
   const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) > scope.maxBodyBytes) {
-    scope.tooLarge = true;
+  const over = declared === null ? undefined : overLimit(Number(declared), Number(declared), scope);
+  if (over !== undefined) {
+    scope.tooLarge = new BodyTooLargeError(over);
     response.body?.cancel().catch(noop);
-    throw new BodyTooLargeError();
+    throw scope.tooLarge;
   }
   // A null body (HEAD, 204, 304) has nothing to count.
   if (response.body === null) return response;
@@ -90,6 +103,13 @@ function bound(response: Response, scope: Scope): Response {
   });
   Object.defineProperty(counted, 'url', { value: response.url });
   return counted;
+}
+
+/** Which limit `bodyBytes` (of which `unspentBytes` are not yet taken from the budget) goes over, if any. */
+function overLimit(bodyBytes: number, unspentBytes: number, scope: Scope): BodyTooLargeError['limit'] | undefined {
+  if (bodyBytes > scope.maxBodyBytes) return 'response';
+  if (scope.budget.remaining - unspentBytes < 0) return 'budget';
+  return undefined;
 }
 
 /** Pulls the source one chunk per read (no read-ahead), counting bytes; errors and cancels the source past the cap or on abort. */
@@ -128,9 +148,11 @@ function countedBody(source: ReadableStream<Uint8Array>, scope: Scope): Readable
           return;
         }
         total += chunk.value.byteLength;
-        if (total > scope.maxBodyBytes) {
-          scope.tooLarge = true;
-          stop(controller, new BodyTooLargeError());
+        scope.budget.remaining -= chunk.value.byteLength;
+        const over = overLimit(total, 0, scope);
+        if (over !== undefined) {
+          scope.tooLarge = new BodyTooLargeError(over);
+          stop(controller, scope.tooLarge);
           return;
         }
         controller.enqueue(chunk.value);

@@ -16,13 +16,20 @@ export interface FhirKitGatewayOptions {
   readonly timeoutMs?: number;
   /** Largest response body accepted, declared or streamed, in bytes (default 20 MB); reading stops past it. */
   readonly maxBodyBytes?: number;
+  /**
+   * Bytes all calls of one gateway may read together (default: maxBodyBytes). A gateway serves one hook call, so
+   * this bounds what its parallel fetches and pages hold in memory at once.
+   */
+  readonly maxTotalBytes?: number;
 }
 
-/** A gateway factory creating one fhir-kit Client per (base URL, token). */
+/** A gateway factory creating one fhir-kit Client and one byte budget per (base URL, token), i.e. per hook call. */
 export function createFhirKitGatewayFactory(options: FhirKitGatewayOptions = {}): FhirGatewayFactory {
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBodyBytes = options.maxBodyBytes ?? 20_000_000;
+  const maxTotalBytes = options.maxTotalBytes ?? maxBodyBytes;
   return (baseUrl, accessToken) => {
+    const budget = { remaining: maxTotalBytes };
     const client = new Client({
       baseUrl,
       customHeaders: {
@@ -39,7 +46,7 @@ export function createFhirKitGatewayFactory(options: FhirKitGatewayOptions = {})
       try {
         // fhir-kit spreads `options` into the Request it hands to fetch, so the signal aborts the headers wait; the
         // bound cancels the body (and with it the connection) past the cap or on abort.
-        result = await withBoundedFetch({ maxBodyBytes, signal: combined }, () => client.request(url, { options: { signal: combined } }));
+        result = await withBoundedFetch({ maxBodyBytes, budget, signal: combined }, () => client.request(url, { options: { signal: combined } }));
       } catch (error) {
         throw normalise(error, combined.aborted);
       }
@@ -79,7 +86,9 @@ function isSafeRelative(url: string): boolean {
  * body on which fhir-kit's own bookkeeping throws) carries no status. A body over the cap wins over the abort it causes.
  */
 function normalise(error: unknown, aborted: boolean): AppError {
-  if (error instanceof BodyTooLargeError) return new AppError('FHIR_FETCH_FAILED', 'FHIR response too large');
+  if (error instanceof BodyTooLargeError) {
+    return new AppError('FHIR_FETCH_FAILED', error.limit === 'response' ? 'FHIR response too large' : 'FHIR responses of this call too large together');
+  }
   if (aborted) return new AppError('FHIR_FETCH_FAILED', 'FHIR request timed out');
   const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
   if (status === 401 || status === 403) return new AppError('FHIR_FETCH_FAILED', `FHIR server refused access (${status})`);

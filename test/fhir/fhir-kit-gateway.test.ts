@@ -163,9 +163,27 @@ describe('fhir-kit gateway (real fhir-kit-client 1.9, HTTP intercepted by nock)'
     const scope = nock(BASE)
       .get('/Patient/p1').reply(200, () => Readable.from([resource.slice(0, 1000), resource.slice(1000)]), { 'content-type': 'application/fhir+json' })
       .get('/Patient/p1').reply(200, () => Readable.from([resource.slice(0, 1000), `${resource.slice(1000)} `]), { 'content-type': 'application/fhir+json' });
-    const gw = createFhirKitGatewayFactory({ maxBodyBytes: cap })(BASE, 't');
+    const gw = createFhirKitGatewayFactory({ maxBodyBytes: cap, maxTotalBytes: 10 * cap })(BASE, 't');
     await expect(gw.search('Patient/p1', signal())).resolves.toEqual(JSON.parse(resource));
     expect((await failure(gw.search('Patient/p1', signal()))).message).toBe('FHIR response too large');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('the calls of one gateway (one hook call) share a byte budget; a new gateway starts afresh', async () => {
+    const resource = JSON.stringify({ ...patient, text: { status: 'generated', div: 'x'.repeat(3000) } });
+    const size = Buffer.byteLength(resource);
+    const scope = nock(BASE).get('/Patient/p1').times(4).reply(200, () => Readable.from([resource]), { 'content-type': 'application/fhir+json' })
+      .get('/Patient/p2').times(2).reply(200, resource, { 'content-type': 'application/fhir+json', 'content-length': String(size) });
+    const factory = createFhirKitGatewayFactory({ maxBodyBytes: size, maxTotalBytes: 2 * size + 10 });
+    const gw = factory(BASE, 't');
+    await expect(gw.search('Patient/p1', signal())).resolves.toEqual(JSON.parse(resource));
+    await expect(gw.search('Patient/p1', signal())).resolves.toEqual(JSON.parse(resource));
+    expect((await failure(gw.search('Patient/p1', signal()))).message).toBe('FHIR responses of this call too large together');
+    const fresh = factory(BASE, 't');
+    await expect(fresh.search('Patient/p1', signal())).resolves.toEqual(JSON.parse(resource));
+    // A declared length beyond what is left of the budget is refused before reading, too.
+    await expect(fresh.search('Patient/p2', signal())).resolves.toEqual(JSON.parse(resource));
+    expect((await failure(fresh.search('Patient/p2', signal()))).message).toBe('FHIR responses of this call too large together');
     expect(scope.isDone()).toBe(true);
   });
 
