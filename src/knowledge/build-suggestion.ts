@@ -17,12 +17,17 @@ import type { DraftOrder } from './draft-orders';
 import type { RenderContext } from './render-context';
 import { renderTemplate } from './template';
 
+/** The patient's current body weight in kg (kb.yaml weightFact), when known and positive. */
+export function knownWeightKg(ctx: RenderContext): number | undefined {
+  const weightFact = ctx.compiled.kb.manifest.weightFact;
+  const weight = weightFact !== undefined ? ctx.facts[weightFact] : undefined;
+  return weight?.known === true && typeof weight.value === 'number' && Number.isFinite(weight.value) && weight.value > 0 ? weight.value : undefined;
+}
+
 function doseText(t: CompiledSuggestionTemplate, ctx: RenderContext): string {
   const dose = t.spec.dosePerKg;
   if (dose === undefined) return '';
-  const weightFact = ctx.compiled.kb.manifest.weightFact;
-  const weight = weightFact !== undefined ? ctx.facts[weightFact] : undefined;
-  const kg = weight?.known === true && typeof weight.value === 'number' && weight.value > 0 ? weight.value : undefined;
+  const kg = knownWeightKg(ctx);
   if (kg !== undefined && t.withWeight !== undefined) {
     const round = (mg: number): string => String(Math.round(mg));
     return renderTemplate(t.withWeight[ctx.language], (s) =>

@@ -3,7 +3,7 @@
  * true) and data requests, de-duplicated by template.
  */
 import type { CdsSuggestion } from '../cds-hooks/types';
-import { buildSuggestion } from './build-suggestion';
+import { buildSuggestion, knownWeightKg } from './build-suggestion';
 import type { CompiledSuggestionRef } from './compiled-types';
 import type { DraftOrder } from './draft-orders';
 import { decideCondition } from './evaluate-condition';
@@ -13,6 +13,7 @@ import type { RenderContext } from './render-context';
 export class SuggestionCollector {
   private readonly seen = new Set<string>();
   private readonly list: CdsSuggestion[] = [];
+  private readonly facts = new Set<string>();
 
   constructor(
     private readonly ctx: RenderContext,
@@ -26,7 +27,10 @@ export class SuggestionCollector {
     this.seen.add(use);
     const template = this.ctx.compiled.suggestions.get(use);
     const suggestion = template !== undefined ? buildSuggestion(template, this.ctx, this.cardUuid, this.draft) : undefined;
-    if (suggestion !== undefined) this.list.push(suggestion);
+    if (suggestion === undefined) return;
+    this.list.push(suggestion);
+    const weightFact = this.ctx.compiled.kb.manifest.weightFact;
+    if (template?.spec.dosePerKg !== undefined && weightFact !== undefined && knownWeightKg(this.ctx) !== undefined) this.facts.add(weightFact);
   }
 
   /** Adds the references whose condition (if any) is true for this patient. */
@@ -40,6 +44,11 @@ export class SuggestionCollector {
       const use = this.ctx.compiled.kb.manifest.dataRequests[fact];
       if (use !== undefined) this.addTemplate(use);
     }
+  }
+
+  /** Facts the suggestions were computed from (the body weight behind a per-kg dose), for the card's facts. */
+  get usedFacts(): readonly string[] {
+    return [...this.facts];
   }
 
   /** The suggestions collected so far. */

@@ -38,7 +38,7 @@ export function renderConflictCard(item: CheckedDraft, ctx: RenderContext): CdsC
   const uuid = stableUuid(ctx.hookInstance, rec.rec.id, check.spec.id, draft.reference ?? String(draft.index));
   const collector = new SuggestionCollector(ctx, uuid, draft);
   collector.addRefs(check.suggestions);
-  const names = [...new Set([...knownFactsOf(outcome.trace), ...check.factNames])];
+  const names = [...new Set([...knownFactsOf(outcome.trace), ...check.factNames, ...collector.usedFacts])];
   const parts = [draftLine(draft, ctx), `${recommendationHeading(rec.rec, ctx)}\n\n${renderText(check.detail, ctx, true)}`, `> ${rec.rec.statement[l]}`];
   const table = factsTable(names, ctx);
   if (table !== '') parts.push(table);

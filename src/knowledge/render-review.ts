@@ -82,6 +82,14 @@ export function renderReview(kb: KnowledgeBase, params: ParameterValues): string
     out.push(`| \`${name}\` | ${formatValue(spec.default, 'en', kb)}${spec.unit !== undefined ? ` ${spec.unit}` : ''} | ${spec.source.replace(/\|/g, '/')} | ${spec.note.en} | ${spec.note['zh-CN']} |`);
   }
   out.push('');
+  if (manifest.weightFact !== undefined) {
+    const label = kb.factLabels[manifest.weightFact];
+    out.push(
+      `- Per-kg doses: with a current ${label?.en ?? manifest.weightFact} (\`${manifest.weightFact}\`, kg) a suggestion states the daily dose in mg; otherwise it states the dose per kg.`,
+      `- 按体重给药：有当前${label?.['zh-CN'] ?? manifest.weightFact}（\`${manifest.weightFact}\`，kg）时建议给出每日毫克剂量，否则给出每千克剂量。`,
+      '',
+    );
+  }
   for (const topic of manifest.topics) {
     out.push(`## ${topic.title.en} / ${topic.title['zh-CN']}`, '');
     for (const rec of kb.recommendations.filter((r) => r.topic === topic.id)) out.push(recommendationSection(rec, kb, params));

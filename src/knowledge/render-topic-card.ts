@@ -59,7 +59,7 @@ export function renderTopicCard(topic: Topic, fired: readonly Evaluated[], lacki
     parts.push(`**${kb.manifest.texts.notEvaluableHeading[l]}**\n\n${lines.join('\n')}`);
     collector.addDataRequests([...new Set(lacking.flatMap((e) => e.outcome.missingFacts))]);
   }
-  const names = factNamesOf(fired);
+  const names = [...new Set([...factNamesOf(fired), ...collector.usedFacts])];
   const table = factsTable(names, ctx);
   if (table !== '') parts.push(table);
   parts.push(evidenceFooter(ctx));

@@ -26,6 +26,12 @@ describe('loadEngine parameters', () => {
     expect(statusOf(loadEngine({ parameters: { taceSessionsBeforeRefractory: 3 } }), s, 'R-TACE-3')).toBe('notApplicable');
   });
 
+  test('the baseline contrast-imaging window is a parameter (120-day-old CT/MRI: missing at 56 days, enough at 150)', () => {
+    const s = byPath('r-mgmt-2/fires-atezolizumab-contrast-imaging-120-days-old');
+    expect(statusOf(engine, s, 'R-MGMT-2')).toBe('fires');
+    expect(statusOf(loadEngine({ parameters: { baselineImagingMaxDays: 150 } }), s, 'R-MGMT-2')).toBe('notApplicable');
+  });
+
   test('unknown parameters and wrongly typed values refuse to boot', () => {
     expect(() => loadEngine({ parameters: { noSuchParameter: 1 } })).toThrow(BootError);
     expect(() => loadEngine({ parameters: { haicSurgeryWindowDays: 'four weeks' } })).toThrow(/must be an integer/);
@@ -69,6 +75,22 @@ describe('evaluate', () => {
     const creates = result.cards.flatMap((c) => c.suggestions ?? []).flatMap((sg) => sg.actions ?? []).filter((a) => a.type === 'create');
     const steroid = creates.map((a) => a.resource as { resourceType: string; dosageInstruction?: { text: string }[] }).find((r) => r.resourceType === 'MedicationRequest');
     expect(steroid?.dosageInstruction?.[0]?.text).toBe('methylprednisolone 1-2 mg/kg/day');
+  });
+
+  test('with a current body weight the §5.3 steroid dose is stated in mg/day and the weight is listed among the card facts', () => {
+    const s = byPath('r-ae-8/fires-weighed-62-kg');
+    const dosesOf = (input: ReturnType<typeof hookInputOf>) => {
+      const result = engine.evaluate(input);
+      const creates = result.cards.flatMap((c) => c.suggestions ?? []).flatMap((sg) => sg.actions ?? []).filter((a) => a.type === 'create');
+      const texts = creates.map((a) => a.resource as { resourceType: string; dosageInstruction?: { text: string }[] }).filter((r) => r.resourceType === 'MedicationRequest').map((r) => r.dosageInstruction?.[0]?.text);
+      const facts = result.cards.flatMap((c) => ((c.extension?.['org.hcc-cds'] as { facts?: { name: string; value: unknown }[] } | undefined)?.facts ?? []));
+      return { texts, weight: facts.find((f) => f.name === 'bodyWeight')?.value };
+    };
+    expect(dosesOf(hookInputOf(s))).toEqual({ texts: ['methylprednisolone 1-2 mg/kg/day (= 62-124 mg/day for 62 kg)'], weight: 62 });
+    expect(dosesOf({ ...hookInputOf(s), language: 'zh-CN' }).texts).toEqual(['甲泼尼龙 1~2 mg/kg/d（体重 62 kg，即 62~124 mg/d）']);
+    // A weight older than the mapping's staleness window is Unknown: back to the per-kg dose, no weight listed.
+    const stale = hookInputOf(s).resources.map((r) => (r.resourceType === 'Observation' && r.id === 'body-weight' ? { ...r, effectiveDateTime: '2025-03-01' } : r));
+    expect(dosesOf({ ...hookInputOf(s), resources: stale })).toEqual({ texts: ['methylprednisolone 1-2 mg/kg/day'], weight: undefined });
   });
 
   test('cards are written in the requested language with the same uuids', () => {
