@@ -9,6 +9,7 @@ import { imagingRecency } from '../domain/derived/days-since';
 import { liverInjury } from '../domain/derived/liver-injury';
 import { ptProlongation } from '../domain/derived/pt-prolongation';
 import { responseFacts } from '../domain/derived/response';
+import { finiteOnly } from '../domain/derived/finite';
 import { treatment } from '../domain/derived/treatment';
 import type { AdverseEventEntry, FactLookup, SeriesEntry } from '../domain/derived/types';
 import type { MappingConfig } from './compiled';
@@ -42,8 +43,8 @@ const REGISTRY: Readonly<Record<string, Calculator>> = {
 /** The calculator ids derived-facts.yaml may name. */
 export const CALCULATOR_IDS: readonly string[] = Object.keys(REGISTRY);
 
-/** Runs one calculator; undefined id cannot happen after loadMappings validated it. */
+/** Runs one calculator (a non-finite number in its output becomes Unknown); undefined id cannot happen after loadMappings validated it. */
 export function runCalculator(id: string, ctx: CalculatorContext): Record<string, Fact> {
   const calculator = REGISTRY[id];
-  return calculator === undefined ? {} : calculator(ctx);
+  return calculator === undefined ? {} : finiteOnly(calculator(ctx));
 }

@@ -69,7 +69,18 @@ function round(value: number): number {
   return Number(value.toPrecision(12));
 }
 
-type Extracted = { value: FactValue; unit?: string; concept?: Concept } | { error: { reason: UnknownReason; detail: string } } | undefined;
+type Extracted = { value: FactValue; unit?: string; concept?: Concept } | { error: { reason: UnknownReason; detail: string; issue?: string } } | undefined;
+
+/** Detail of an implausible reading; the value itself is never repeated (it may be PHI, and is wrong anyway). */
+export const IMPLAUSIBLE_DETAIL = 'implausible value';
+const IMPLAUSIBLE = { error: { reason: 'unmappable-value', detail: IMPLAUSIBLE_DETAIL, issue: 'implausible-value' } } as const;
+
+/** True when n is finite and inside the fact's data-quality limits (fact-mapping.schema.json `plausible`). */
+export function plausible(fact: CompiledMappedFact, n: number): boolean {
+  if (!Number.isFinite(n)) return false;
+  const limits = fact.plausible;
+  return limits === undefined || (n >= limits.min && n <= limits.max);
+}
 
 function extractValue(state: EvalState, fact: CompiledMappedFact, spec: CompiledValue, resource: AnyResource, concept: Concept | undefined, date: string | undefined): Extracted {
   switch (spec.kind) {
@@ -104,6 +115,7 @@ function extractValue(state: EvalState, fact: CompiledMappedFact, spec: Compiled
       for (const q of quantities) {
         const converted = convertQuantity(state, fact, q);
         if ('error' in converted) return converted;
+        if (!plausible(fact, converted.value)) return IMPLAUSIBLE;
         if (best === undefined || converted.value > best.value) best = converted;
       }
       return best === undefined ? undefined : { value: best.value, ...(best.unit === undefined ? {} : { unit: best.unit }) };
@@ -111,9 +123,8 @@ function extractValue(state: EvalState, fact: CompiledMappedFact, spec: Compiled
     case 'integer':
     case 'decimal': {
       const n = results.find((r) => typeof r === 'number');
-      if (typeof n !== 'number' || (spec.kind === 'integer' && !Number.isInteger(n))) return { error: { reason: 'unmappable-value', detail: `not a${spec.kind === 'integer' ? 'n integer' : ' number'}` } };
-      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return { error: { reason: 'unmappable-value', detail: `${n} is outside ${spec.min ?? '-∞'}..${spec.max ?? '∞'}` } };
-      return { value: n };
+      if (typeof n !== 'number' || (spec.kind === 'integer' && Number.isFinite(n) && !Number.isInteger(n))) return { error: { reason: 'unmappable-value', detail: `not a${spec.kind === 'integer' ? 'n integer' : ' number'}` } };
+      return plausible(fact, n) ? { value: n } : IMPLAUSIBLE;
     }
     case 'boolean': {
       const b = results.find((r) => typeof r === 'boolean');
@@ -123,6 +134,7 @@ function extractValue(state: EvalState, fact: CompiledMappedFact, spec: Compiled
     case 'coding': {
       const hit = spec.map === undefined ? undefined : matchConcept(spec.map, results);
       if (hit === undefined) return { error: { reason: 'unmappable-value', detail: `code ${code(results[0]) ?? '(none)'} is not in value set ${spec.map?.id ?? ''}` } };
+      if (typeof hit.value === 'number' && !plausible(fact, hit.value)) return IMPLAUSIBLE;
       return { value: hit.value === undefined ? String(hit.code) : hit.value };
     }
     case 'code': {
@@ -181,8 +193,8 @@ export function resolve(state: EvalState, fact: CompiledMappedFact, c: Candidate
     return null;
   }
   if ('error' in extracted) {
-    state.issues.push({ code: extracted.error.reason, message: `${fact.name}: ${extracted.error.detail}`, location: c.ref });
-    c.resolved = { error: extracted.error };
+    state.issues.push({ code: extracted.error.issue ?? extracted.error.reason, message: `${fact.name}: ${extracted.error.detail}`, location: c.ref });
+    c.resolved = { error: { reason: extracted.error.reason, detail: extracted.error.detail } };
     return c.resolved;
   }
   const extras: Record<string, FactValue> = {};

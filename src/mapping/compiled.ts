@@ -25,8 +25,6 @@ export interface CompiledValue {
   readonly map?: CompiledValueSet;
   readonly component?: CompiledValueSet;
   readonly booleanMap?: { readonly true: string; readonly false: string };
-  readonly min?: number;
-  readonly max?: number;
 }
 
 /** A compiled source of a mapped fact. */
@@ -72,6 +70,8 @@ export interface CompiledMappedFact {
   readonly unidentifiedIsUnknown: boolean;
   readonly molarMass?: number;
   readonly acceptUnits?: readonly string[];
+  /** Data-quality limits in the canonical unit (fact-mapping.schema.json `plausible`); outside or non-finite = implausible. */
+  readonly plausible?: { readonly min: number; readonly max: number };
   /** For baseline facts: the fact whose sources are reused; for reference-range facts: the fact they bound. */
   readonly of?: string;
   readonly referenceRange?: { readonly of: string; readonly bound: 'high' | 'low'; readonly default: number };

@@ -6,7 +6,7 @@
 import { isKnown, known, unknown, type DataIssue, type Fact, type FactSet } from '../domain/facts';
 import type { AdverseEventEntry, SeriesEntry } from '../domain/derived/types';
 import { readAdverseEvents } from './adverse-event-reader';
-import { gather, type Candidate, type EvalState } from './candidates';
+import { gather, IMPLAUSIBLE_DETAIL, plausible, type Candidate, type EvalState } from './candidates';
 import { runCalculator } from './calculators';
 import type { Compiled, CompiledMappedFact } from './compiled';
 import { indexRecord } from './record-index';
@@ -28,7 +28,12 @@ function referenceRangeFact(state: EvalState, fact: CompiledMappedFact, selected
         state.issues.push({ code: 'unmappable-unit', message: `${fact.name}: referenceRange.${rr.bound} unit cannot be converted to ${unit}`, location: selected.ref });
         break;
       }
-      return known(Number(converted.toPrecision(12)), { unit, ...(selected.date === undefined ? {} : { effective: selected.date }), sources: [selected.ref] });
+      const value = Number(converted.toPrecision(12));
+      if (!plausible(of, value)) {
+        state.issues.push({ code: 'implausible-value', message: `${fact.name}: referenceRange.${rr.bound} is an ${IMPLAUSIBLE_DETAIL}`, location: selected.ref });
+        return unknown('unmappable-value', { detail: IMPLAUSIBLE_DETAIL, sources: [selected.ref] });
+      }
+      return known(value, { unit, ...(selected.date === undefined ? {} : { effective: selected.date }), sources: [selected.ref] });
     }
   }
   return known(rr.default, {

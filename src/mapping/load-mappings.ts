@@ -45,8 +45,6 @@ interface RawValue {
   map?: string;
   component?: string;
   booleanMap?: { true: string; false: string };
-  min?: number;
-  max?: number;
 }
 interface RawSource {
   resourceType: string;
@@ -83,6 +81,7 @@ interface RawFact {
   molarMass?: number;
   acceptUnits?: string[];
   referenceRange?: { of: string; bound: 'high' | 'low'; default: number };
+  plausible?: { min: number; max: number };
   adverseEvent?: { drugValueSet: string; procedureValueSet: string; endocrineValueSet: string };
 }
 interface RawDerived {
@@ -106,6 +105,9 @@ const SCHEMA_FILES = [
   'ctcae-v5',
   'cnlc',
 ] as const;
+
+/** Value kinds that read a number from the record (each needs the fact's plausible limits). */
+const NUMERIC_KINDS: ReadonlySet<ValueKind> = new Set(['quantity', 'integer', 'decimal']);
 
 class Problems {
   readonly list: string[] = [];
@@ -258,8 +260,6 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
       ...(map === undefined ? {} : { map }),
       ...(component === undefined ? {} : { component }),
       ...(v.booleanMap === undefined ? {} : { booleanMap: v.booleanMap }),
-      ...(v.min === undefined ? {} : { min: v.min }),
-      ...(v.max === undefined ? {} : { max: v.max }),
     };
   };
 
@@ -370,6 +370,15 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
     }
     const molarMass = definition.molarMass;
     const acceptUnits = definition.acceptUnits;
+    // Data-quality limits (not clinical thresholds): every numeric reading needs them; baselines and reference
+    // ranges use those of the fact they read.
+    const plausible = raw.plausible ?? definition.plausible;
+    if (plausible !== undefined && !(plausible.min <= plausible.max)) problems.add(file, `plausible.min ${plausible.min} is above plausible.max ${plausible.max}`);
+    const numericKinds = sources.flatMap((s) => s.values).filter((v) => NUMERIC_KINDS.has(v.kind));
+    if (plausible === undefined && (type === 'quantity' || type === 'number' || numericKinds.length > 0)) problems.add(file, `a numeric fact needs plausible limits (plausible: { min, max } in its canonical unit)`);
+    if (raw.referenceRange !== undefined && plausible !== undefined && (raw.referenceRange.default < plausible.min || raw.referenceRange.default > plausible.max)) {
+      problems.add(file, `default ${raw.referenceRange.default} is outside the plausible limits of '${raw.referenceRange.of}'`);
+    }
     mapped.set(name, {
       name,
       type,
@@ -385,6 +394,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
       unidentifiedIsUnknown: sel.whenUnidentified === 'unknown',
       ...(molarMass === undefined ? {} : { molarMass }),
       ...(acceptUnits === undefined ? {} : { acceptUnits }),
+      ...(plausible === undefined ? {} : { plausible: { min: plausible.min, max: plausible.max } }),
       ...(raw.sourcesFrom === undefined ? {} : { of: raw.sourcesFrom }),
       ...(raw.referenceRange === undefined ? {} : { referenceRange: raw.referenceRange, of: raw.referenceRange.of }),
       ...(adverseEvent === undefined ? {} : { adverseEvent }),

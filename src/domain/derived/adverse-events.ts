@@ -4,6 +4,7 @@
  */
 import { known, unknown, type Fact } from '../facts';
 import { bool, num, sourcesOf } from './fact-helpers';
+import { finiteOnly } from './finite';
 import type { AdverseEventEntry, FactLookup } from './types';
 
 /** Settings of the AE calculator (fhir-mappings/config.yaml `adverseEvents`). */
@@ -73,7 +74,7 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
     },
   });
   const endocrine = active.filter((e) => isIci(e) && e.endocrine);
-  return {
+  return finiteOnly({
     maxIrAeGrade: worst('ici', isIci, presumeIci),
     maxIrAeGradeNonEndocrine: worst('ici-non-endocrine', (e) => isIci(e) && !e.endocrine, presumeIci),
     maxTargetedAeGrade: worst('targeted', isTargeted, presumeTargeted),
@@ -81,5 +82,5 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
     maxHaicAeGrade: worst('haic', (e) => e.attribution.includes('haic'), false),
     activeTargetedImmuneAe,
     endocrineIrAe: known(endocrine.length > 0, { sources: endocrine.map((e) => e.source), derived: { from: ['adverseEvents'], method: 'endocrine-irae' } }),
-  };
+  });
 }

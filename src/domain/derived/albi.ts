@@ -2,6 +2,7 @@
 import { known, unknown, type Fact } from '../facts';
 import { bandFor, latestDate } from './bands';
 import { effectiveOf, fmt, num, sourcesOf } from './fact-helpers';
+import { allFinite, nonFinite } from './finite';
 import type { Band, FactLookup } from './types';
 
 /** The ALBI table (fhir-mappings/scores/albi.yaml). */
@@ -24,7 +25,12 @@ export function albi(get: FactLookup, table: AlbiTable): { albiScore: Fact; albi
     return { albiScore: u, albiGrade: u, mAlbiGrade: u };
   }
   // Float noise is removed (1e-9) so that a value exactly on a cut-off stays on it.
-  const score = Math.round((table.bilirubinLog10Coefficient * Math.log10(b) + table.albuminCoefficient * a) * 1e9) / 1e9;
+  const raw = table.bilirubinLog10Coefficient * Math.log10(b) + table.albuminCoefficient * a;
+  const score = Math.round(raw * 1e9) / 1e9;
+  if (!allFinite(raw, score)) {
+    const u = nonFinite(sourcesOf([bili, alb]));
+    return { albiScore: u, albiGrade: u, mAlbiGrade: u };
+  }
   const effective = latestDate(effectiveOf([bili, alb]));
   const base = { ...(effective === undefined ? {} : { effective }), sources: sourcesOf([bili, alb]) };
   const detail = `${table.bilirubinLog10Coefficient} × log10(${fmt(b)}) ${table.albuminCoefficient < 0 ? '−' : '+'} ${Math.abs(table.albuminCoefficient)} × ${fmt(a)} = ${fmt(score)}`;

@@ -5,6 +5,7 @@
 import { isKnown, known, unknown, type Fact } from '../facts';
 import { bandFor, latestDate } from './bands';
 import { effectiveOf, fmt, num, sourcesOf, str } from './fact-helpers';
+import { finiteOnly } from './finite';
 import type { Band, FactLookup } from './types';
 
 /** The Child-Pugh cut-off table (fhir-mappings/scores/child-pugh.yaml). */
@@ -91,5 +92,5 @@ export function childPugh(get: FactLookup, table: ChildPughTable): { childPughSc
   } else {
     klass = unknown('missing-inputs', { missing: missing.length > 0 ? missing : ['childPughScore'] });
   }
-  return { childPughScore: score, childPughClass: klass };
+  return finiteOnly({ childPughScore: score, childPughClass: klass });
 }

@@ -6,6 +6,7 @@
 import { known, unknown, type Fact } from '../facts';
 import { bandFor } from './bands';
 import { fmt, num, sourcesOf } from './fact-helpers';
+import { allFinite, finiteOnly, nonFinite } from './finite';
 import type { Band, FactLookup } from './types';
 
 /** One column of a CTCAE term. */
@@ -75,7 +76,9 @@ export function ctcaeGrade(get: FactLookup, term: CtcaeTerm): Fact {
       label = `${fmt(value)}${limit === undefined ? '' : ` (LLN ${fmt(limit)})`}`;
       if (term.limit !== undefined) used.add(term.limit);
     }
-    const g = bandFor(column.bands, Math.round(ratio * 1e9) / 1e9, limit);
+    const rounded = Math.round(ratio * 1e9) / 1e9;
+    if (!allFinite(ratio, rounded)) return nonFinite(sourcesOf([valueFact, ...(limitFact === undefined ? [] : [limitFact]), ...(baselineFact === undefined ? [] : [baselineFact])]));
+    const g = bandFor(column.bands, rounded, limit);
     if (g === undefined) return unknown('data-error', { detail: `no CTCAE band for ${label}` });
     notes.push(`${label} → ${g}`);
     grade = grade === undefined ? g : Math.max(grade, g);
@@ -93,5 +96,5 @@ export function ctcaeGrade(get: FactLookup, term: CtcaeTerm): Fact {
 export function ctcaeGrades(get: FactLookup, table: CtcaeTable): Record<string, Fact> {
   const out: Record<string, Fact> = {};
   for (const [name, term] of Object.entries(table.terms)) out[name] = ctcaeGrade(get, term);
-  return out;
+  return finiteOnly(out);
 }

@@ -1,9 +1,9 @@
 /** Small helpers shared by the calculators for reading Known facts. */
 import { isKnown, type Fact, type KnownFact } from '../facts';
 
-/** The known numeric value of a fact, else undefined. */
+/** The known, finite numeric value of a fact, else undefined (a non-finite number is no value at all). */
 export function num(fact: Fact): number | undefined {
-  return isKnown(fact) && typeof fact.value === 'number' ? fact.value : undefined;
+  return isKnown(fact) && typeof fact.value === 'number' && Number.isFinite(fact.value) ? fact.value : undefined;
 }
 
 /** The known string value of a fact, else undefined. */

@@ -2,6 +2,7 @@
 import { known, unknown, type Fact } from '../facts';
 import { latestDate } from './bands';
 import { effectiveOf, num, sourcesOf } from './fact-helpers';
+import { finiteOnly } from './finite';
 import type { FactLookup } from './types';
 
 const INPUTS = ['altCtcaeGrade', 'astCtcaeGrade', 'bilirubinCtcaeGrade'] as const;
@@ -27,5 +28,5 @@ export function liverInjury(get: FactLookup): { liverInjuryGrade: Fact; liverInj
     const value = trans && bil ? 'mixed' : trans ? 'transaminase' : bil ? 'bilirubin' : 'none';
     pattern = known(value, { ...base, derived: { from: [...INPUTS], method: 'liver-injury-pattern', detail: `ALT ${alt}, AST ${ast}, bilirubin ${bili}` } });
   }
-  return { liverInjuryGrade: grade, liverInjuryPattern: pattern };
+  return finiteOnly({ liverInjuryGrade: grade, liverInjuryPattern: pattern });
 }

@@ -1,6 +1,7 @@
 /** Prothrombin time prolongation over control (Child-Pugh input, clinical.md §4.1). */
 import { known, unknown, type Fact } from '../facts';
 import { effectiveOf, fmt, num, sourcesOf } from './fact-helpers';
+import { allFinite, nonFinite } from './finite';
 import type { FactLookup } from './types';
 
 /** PT minus control, only when both were measured the same day; Unknown otherwise. */
@@ -17,8 +18,10 @@ export function ptProlongation(get: FactLookup): { ptProlongation: Fact } {
   if (pd === undefined || cd === undefined || pd.slice(0, 10) !== cd.slice(0, 10)) {
     return { ptProlongation: unknown('conflicting', { detail: 'patient and control prothrombin times are not from the same day', sources: sourcesOf([pt, control]) }) };
   }
+  const prolongation = Math.round((p - c) * 100) / 100;
+  if (!allFinite(p - c, prolongation)) return { ptProlongation: nonFinite(sourcesOf([pt, control])) };
   return {
-    ptProlongation: known(Math.round((p - c) * 100) / 100, {
+    ptProlongation: known(prolongation, {
       unit: 's',
       effective: pd,
       sources: sourcesOf([pt, control]),

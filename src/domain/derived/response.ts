@@ -4,6 +4,7 @@
  * CR/PR = after-response; otherwise primary; SD then PD configurable).
  */
 import { isKnown, known, unknown, type Fact } from '../facts';
+import { nonFinite } from './finite';
 import type { FactLookup, SeriesEntry } from './types';
 
 const DAY_MS = 86_400_000;
@@ -67,7 +68,7 @@ export function responseFacts(series: readonly SeriesEntry[], get: FactLookup, o
       first = e;
     }
     const days = Math.round((at(latest) - at(first)) / DAY_MS);
-    stableDiseaseDays = known(days, { effective: latest.date, sources: [...new Set([first.source, latest.source])], derived: { from, method: 'sd-duration', detail: `SD from ${first.date} to ${latest.date}` } });
+    stableDiseaseDays = !Number.isFinite(days) ? nonFinite([first.source, latest.source]) : known(days, { effective: latest.date, sources: [...new Set([first.source, latest.source])], derived: { from, method: 'sd-duration', detail: `SD from ${first.date} to ${latest.date}` } });
   }
 
   let progressionType: Fact;
