@@ -47,7 +47,8 @@ const UNIDENTIFIED = 'medication not identifiable';
 
 /**
  * selection.whenUnidentified: an order whose drug cannot be identified might be the drug the fact asks about, so the
- * fact is Unknown unless an identified order already makes it true; a list (distinct) cannot be complete at all.
+ * fact is Unknown unless an identified order already makes it true (exists); a list (distinct) cannot be complete
+ * and an earliest date cannot be trusted at all.
  */
 function withUnidentified(fact: CompiledMappedFact, result: Fact, refs: readonly string[], reported: Set<string>, issues: DataIssue[]): Fact {
   for (const ref of refs) {

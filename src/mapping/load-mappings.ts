@@ -358,8 +358,8 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
       whenAbsent = { kind: 'false-if-fact', fact: wa.falseIfFact };
       dependsOn.push(wa.falseIfFact);
     }
-    if (sel.whenUnidentified !== undefined && (!['exists', 'distinct'].includes(sel.mode) || sources.some((s) => !s.resourceType.startsWith('Medication')))) {
-      problems.add(file, 'whenUnidentified applies to exists / distinct facts read from medication resources only');
+    if (sel.whenUnidentified !== undefined && (!['exists', 'distinct', 'earliest'].includes(sel.mode) || sources.some((s) => !s.resourceType.startsWith('Medication')))) {
+      problems.add(file, 'whenUnidentified applies to exists / distinct / earliest facts read from medication resources only');
     }
     let adverseEvent: CompiledMappedFact['adverseEvent'];
     if (raw.adverseEvent !== undefined) {

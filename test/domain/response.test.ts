@@ -43,3 +43,20 @@ it('progression after the last TACE', () => {
 it('two different categories on the latest day are conflicting', () => {
   expect(run([e('2025-02-01', 'SD'), { ...e('2025-02-01', 'PD'), source: 'Observation/x' }])['latestResponse']).toBe('Unknown:conflicting');
 });
+
+describe('targetedImmuneStart Unknown because a drug is unidentifiable (the current line is unknowable)', () => {
+  const start = { known: false, reason: 'unmappable-value', detail: 'medication not identifiable', sources: ['MedicationRequest/m'] };
+  it('bestResponse, and progressionType after a latest PD, are Unknown unmappable-value', () => {
+    const out = responseFacts([e('2024-10-01', 'PR'), e('2025-03-01', 'SD'), e('2025-04-01', 'PD')], facts({ targetedImmuneStart: start } as never), { sdThenPdIsAfterResponse: false });
+    for (const f of [out.bestResponse, out.progressionType]) expect(f).toMatchObject({ known: false, reason: 'unmappable-value', missing: ['targetedImmuneStart'], sources: ['MedicationRequest/m'] });
+    expect(show(out.latestResponse)).toBe('PD');
+    expect(show(out.stableDiseaseDays)).toBe(0);
+  });
+  it('stableDiseaseDays after a latest SD is Unknown; progressionType "none" stands', () => {
+    const out = run([e('2025-02-01', 'SD'), e('2025-04-01', 'SD')], { targetedImmuneStart: start });
+    expect(out).toMatchObject({ stableDiseaseDays: 'Unknown:unmappable-value', progressionType: 'none', bestResponse: 'Unknown:unmappable-value', latestResponse: 'SD' });
+  });
+  it('no-data (nothing on board) keeps reading all assessments', () => {
+    expect(run([e('2024-10-01', 'PR'), e('2025-04-01', 'PD')])).toMatchObject({ bestResponse: 'PR', progressionType: 'after-response' });
+  });
+});

@@ -94,8 +94,15 @@ it('drug-unidentifiable-makes-on-ici-unknown: an active order naming no identifi
   // The identified lenvatinib order already makes onTki (and so onTargeted) true.
   expect(valueOf(set, 'onTki')).toBe(true);
   expect(valueOf(set, 'onTargeted')).toBe(true);
-  // One data issue per unidentifiable active order; the stopped one and the metformin order (identified) raise none.
-  expect(set.issues.filter((i) => i.code === 'unmappable-value').map((i) => i.location)).toEqual(['MedicationRequest/mystery', 'MedicationRequest/mystery-contained']);
+  // The start of the current line is not trustworthy either; the identified lenvatinib still makes "ever" true.
+  expect(fact(set, 'targetedImmuneStart')).toMatchObject(unidentifiable);
+  expect(valueOf(set, 'everSystemicTherapy')).toBe(true);
+  expect(valueOf(set, 'treatmentNaive')).toBe(false);
+  // One data issue per unidentifiable order: the active ones, and the stopped one (it might have been systemic
+  // therapy ever given); the metformin order (identified) raises none.
+  expect(set.issues.filter((i) => i.code === 'unmappable-value').map((i) => i.location).sort()).toEqual([
+    'MedicationRequest/mystery', 'MedicationRequest/mystery-contained', 'MedicationRequest/old-mystery',
+  ]);
 });
 
 it('an unidentifiable order does not hide an identified ICI, and onTargeted is Unknown only while nothing targeted is identified', () => {
@@ -111,4 +118,67 @@ it('an unidentifiable order does not hide an identified ICI, and onTargeted is U
   expect(set.facts['onTki']).toMatchObject({ known: false, reason: 'unmappable-value' });
   expect(set.facts['onTargeted']).toMatchObject({ known: false, reason: 'unmappable-value', detail: 'medication not identifiable', missing: ['onTki', 'onAntiVegf'] });
   expect(set.facts['onTargetedImmune']).toMatchObject({ known: false, reason: 'unmappable-value' });
+});
+
+describe('an unidentifiable drug and the history facts', () => {
+  const patient = { resourceType: 'Patient', id: 'p1' };
+  const order = (id: string, status: string, medication: Record<string, unknown>, authoredOn = '2025-04-01'): Record<string, unknown> => ({
+    resourceType: 'MedicationRequest', id, status, intent: 'order', subject: { reference: 'Patient/p1' }, authoredOn, ...medication,
+  });
+  const mystery = (id: string, status: string, authoredOn?: string): Record<string, unknown> => order(id, status, { medicationReference: { reference: 'Medication/not-in-record' } }, authoredOn);
+  const extract = (...resources: Record<string, unknown>[]): ReturnType<typeof extractFacts> =>
+    extractFacts(mappings(), [patient, ...resources] as unknown as FhirResource[], { patientId: 'p1', now: NOW });
+  const completedTace = {
+    resourceType: 'Procedure', id: 'tace', status: 'completed', subject: { reference: 'Patient/p1' }, performedDateTime: '2024-12-01',
+    code: { coding: [{ system: 'http://hcc-cds.org/fhir/CodeSystem/hcc-procedure', code: 'tace' }] },
+  };
+  const UNIDENTIFIABLE = { known: false, reason: 'unmappable-value', detail: 'medication not identifiable' };
+
+  it('everSystemicTherapy-unknown-with-only-an-unidentifiable-order: a stopped unidentifiable order makes it Unknown, and treatmentNaive with it', () => {
+    const set = extract(mystery('m', 'stopped', '2024-01-01'));
+    expect(fact(set, 'everSystemicTherapy')).toMatchObject({ ...UNIDENTIFIABLE, sources: ['MedicationRequest/m'] });
+    expect(fact(set, 'treatmentNaive')).toMatchObject({ known: false, reason: 'unmappable-value', detail: 'medication not identifiable' });
+    expect(set.issues).toContainEqual(expect.objectContaining({ code: 'unmappable-value', location: 'MedicationRequest/m' }));
+  });
+
+  it('everSystemicTherapy-true-when-an-identified-agent-exists: the unidentifiable order changes nothing', () => {
+    const set = extract(mystery('m', 'active'), order('sora', 'completed', { medicationCodeableConcept: { text: 'sorafenib' } }, '2023-01-01'));
+    expect(fact(set, 'everSystemicTherapy')).toMatchObject({ known: true, value: true, sources: ['MedicationRequest/sora'] });
+    expect(valueOf(set, 'treatmentNaive')).toBe(false);
+  });
+
+  it('treatmentNaive-false-when-local-therapy-decides: a completed TACE decides it whatever the drug was', () => {
+    const set = extract(mystery('m', 'stopped'), completedTace);
+    expect(reasonOf(set, 'everSystemicTherapy')).toBe('unmappable-value');
+    expect(valueOf(set, 'everLocalTherapy')).toBe(true);
+    expect(valueOf(set, 'treatmentNaive')).toBe(false);
+  });
+
+  it('an entered-in-error unidentifiable order is ignored: everSystemicTherapy false, treatmentNaive true', () => {
+    const set = extract(mystery('m', 'entered-in-error'));
+    expect(valueOf(set, 'everSystemicTherapy')).toBe(false);
+    expect(valueOf(set, 'treatmentNaive')).toBe(true);
+    expect(set.issues.some((i) => i.location === 'MedicationRequest/m')).toBe(false);
+  });
+
+  it('targetedImmuneStart-unknown-with-an-unidentifiable-active-order: even when it is later than the identified one; the baselines follow', () => {
+    const atezo = order('atezo', 'active', { medicationCodeableConcept: { text: 'atezolizumab' } }, '2025-03-01');
+    const alt = (id: string, date: string, value: number): Record<string, unknown> => ({
+      resourceType: 'Observation', id, status: 'final', subject: { reference: 'Patient/p1' }, effectiveDateTime: date,
+      code: { coding: [{ system: 'http://loinc.org', code: '1742-6' }] }, valueQuantity: { value, unit: 'U/L', system: 'http://unitsofmeasure.org', code: 'U/L' },
+    });
+    const identifiedOnly = extract(atezo, alt('a0', '2025-02-20', 30));
+    expect(valueOf(identifiedOnly, 'targetedImmuneStart')).toBe('2025-03-01');
+    expect(valueOf(identifiedOnly, 'altBaseline')).toBe(30);
+
+    const set = extract(atezo, mystery('m', 'active', '2025-05-01'), alt('a0', '2025-02-20', 30));
+    expect(fact(set, 'targetedImmuneStart')).toMatchObject({ ...UNIDENTIFIABLE, sources: ['MedicationRequest/m'] });
+    expect(fact(set, 'altBaseline')).toMatchObject({ known: false, reason: 'missing-inputs', missing: ['targetedImmuneStart'] });
+    expect(valueOf(set, 'onIci')).toBe(true);
+  });
+
+  it('a stopped unidentifiable order does not touch targetedImmuneStart (only active ones can be the current line)', () => {
+    const set = extract(order('atezo', 'active', { medicationCodeableConcept: { text: 'atezolizumab' } }, '2025-03-01'), mystery('m', 'stopped', '2025-01-01'));
+    expect(valueOf(set, 'targetedImmuneStart')).toBe('2025-03-01');
+  });
 });

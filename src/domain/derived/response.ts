@@ -100,5 +100,17 @@ export function responseFacts(series: readonly SeriesEntry[], get: FactLookup, o
     const after = at(latest) > Date.parse(String(tace.value));
     progressionAfterLastTace = known(after, { effective: latest.date, sources: [latest.source, ...tace.sources], derived: { from: ['latestResponse', 'latestResponseDate', 'lastTaceDate'], method: 'pd-after-tace', detail: `PD ${latest.date}, last TACE ${String(tace.value)}` } });
   }
+  // The current line's start cannot be known (an unidentifiable drug may have begun it): what depends on the line is
+  // Unknown too; a latest response other than SD / PD decides stableDiseaseDays / progressionType without it.
+  if (!isKnown(start) && start.reason === 'unmappable-value') {
+    const lineUnknown = unknown('unmappable-value', {
+      missing: ['targetedImmuneStart'],
+      detail: `start of the current line unknown${start.detail === undefined ? '' : ` (${start.detail})`}`,
+      ...(start.sources === undefined ? {} : { sources: start.sources }),
+    });
+    bestResponse = lineUnknown;
+    if (latest.value === 'SD') stableDiseaseDays = lineUnknown;
+    if (latest.value === 'PD') progressionType = lineUnknown;
+  }
   return { latestResponse, latestResponseDate, responseCriteria, bestResponse, stableDiseaseDays, progressionType, progressionAfterLastTace };
 }
