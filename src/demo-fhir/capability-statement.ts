@@ -3,31 +3,34 @@
  * so a CDS client such as the CDS Hooks sandbox recognises an R4 server (cds-hooks.md §5: it checks
  * fhirVersion).
  */
-import type { CapabilityStatement } from 'fhir/r4';
-import { SEARCHABLE_TYPES } from './search';
+import type { CapabilityStatement, CapabilityStatementRestResourceSearchParam } from 'fhir/r4';
+import { searchParameters } from '../fhir/memory-search';
 
-const COMMON_PARAMS = [
-  { name: '_id', type: 'token' as const },
-  { name: '_count', type: 'number' as const },
-  { name: '_sort', type: 'string' as const },
+/** The resource types the demo server reads and searches (what the service's prefetch templates ask for). */
+export const SEARCHABLE_TYPES = [
+  'Patient',
+  'Observation',
+  'Condition',
+  'MedicationRequest',
+  'MedicationStatement',
+  'MedicationAdministration',
+  'Medication',
+  'Procedure',
+  'AdverseEvent',
+  'DiagnosticReport',
+  'ImagingStudy',
+] as const;
+
+const RESULT_PARAMS: CapabilityStatementRestResourceSearchParam[] = [
+  { name: '_count', type: 'number' },
+  { name: '_offset', type: 'number' },
+  { name: '_sort', type: 'string' },
 ];
 
-const PARAMS: Readonly<Record<string, readonly { name: string; type: 'token' | 'reference' | 'date' | 'string' | 'number' }[]>> = {
-  Patient: [
-    { name: 'name', type: 'string' },
-    { name: 'family', type: 'string' },
-    { name: 'given', type: 'string' },
-    { name: 'gender', type: 'token' },
-    { name: 'birthdate', type: 'date' },
-    { name: 'identifier', type: 'token' },
-  ],
-  Observation: [{ name: 'code', type: 'token' }, { name: 'category', type: 'token' }, { name: 'status', type: 'token' }, { name: 'date', type: 'date' }],
-  Condition: [{ name: 'code', type: 'token' }, { name: 'clinical-status', type: 'token' }, { name: 'verification-status', type: 'token' }, { name: 'category', type: 'token' }, { name: 'onset-date', type: 'date' }],
-  MedicationRequest: [{ name: 'code', type: 'token' }, { name: 'status', type: 'token' }, { name: 'intent', type: 'token' }, { name: 'authoredon', type: 'date' }],
-  MedicationStatement: [{ name: 'code', type: 'token' }, { name: 'status', type: 'token' }, { name: 'effective', type: 'date' }],
-  Procedure: [{ name: 'code', type: 'token' }, { name: 'status', type: 'token' }, { name: 'date', type: 'date' }],
-  AdverseEvent: [{ name: 'event', type: 'token' }, { name: 'actuality', type: 'token' }, { name: 'date', type: 'date' }],
-};
+/** The search parameters of a type, as the in-memory search engine defines them (derived, never listed twice). */
+function searchParams(type: string): CapabilityStatementRestResourceSearchParam[] {
+  return [...[...searchParameters(type).values()].map((p) => ({ name: p.name, type: p.type })), ...RESULT_PARAMS];
+}
 
 /** Builds the CapabilityStatement for the given moment. */
 export function capabilityStatement(now: Date): CapabilityStatement {
@@ -46,11 +49,7 @@ export function capabilityStatement(now: Date): CapabilityStatement {
         resource: SEARCHABLE_TYPES.map((type) => ({
           type,
           interaction: [{ code: 'read' as const }, { code: 'search-type' as const }],
-          searchParam: [
-            ...COMMON_PARAMS,
-            ...(type === 'Patient' ? [] : [{ name: 'patient', type: 'reference' as const }, { name: 'subject', type: 'reference' as const }]),
-            ...(PARAMS[type] ?? []),
-          ],
+          searchParam: searchParams(type),
         })),
       },
     ],

@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { FhirResource, OperationOutcome } from 'fhir/r4';
-import { capabilityStatement } from './capability-statement';
-import { SEARCHABLE_TYPES, searchResources, searchsetBundle } from './search';
+import { createResourceStore, searchResources, searchsetBundle, UnsupportedSearchError, type SearchResult } from '../fhir/memory-search';
+import { capabilityStatement, SEARCHABLE_TYPES } from './capability-statement';
 
 /** Options of the demo server app. */
 export interface DemoFhirOptions {
@@ -47,9 +47,7 @@ export function createDemoFhirApp(options: DemoFhirOptions): Express {
   const now = options.now ?? (() => new Date());
   const pageSize = options.defaultPageSize ?? 100;
   const types = new Set<string>(SEARCHABLE_TYPES);
-  const byKey = new Map<string, FhirResource>();
-  for (const resource of options.resources) byKey.set(`${resource.resourceType}/${resource.id ?? ''}`, resource);
-  const resources = [...byKey.values()];
+  const store = createResourceStore(options.resources);
 
   const app = express();
   app.disable('x-powered-by');
@@ -78,29 +76,17 @@ export function createDemoFhirApp(options: DemoFhirOptions): Express {
       sendFhir(res, 404, outcome('not-supported', `resource type ${type} is not served here`));
       return;
     }
-    const countText = params.get('_count');
-    const count = countText !== null && /^\d+$/.test(countText) ? Math.min(Number(countText), MAX_PAGE) : pageSize;
-    const offsetText = params.get('_offset');
-    const offset = offsetText !== null && /^\d+$/.test(offsetText) ? Number(offsetText) : 0;
-    const unpaged = new URLSearchParams(params);
-    unpaged.delete('_count');
-    unpaged.delete('_offset');
-    const result = searchResources(resources, type, unpaged);
-    if (req.get('prefer')?.includes('handling=strict') === true && result.ignored.length > 0) {
-      sendFhir(res, 400, outcome('not-supported', `unsupported search parameter(s): ${result.ignored.map((p) => p.name).join(', ')}`));
+    // FHIR R4 search § handling: lenient by default (ignored parameters are left out of the links), strict on request.
+    const strict = req.get('prefer')?.includes('handling=strict') === true;
+    let result: SearchResult;
+    try {
+      result = searchResources(store.ofType(type), type, params, { strict });
+    } catch (error) {
+      if (!(error instanceof UnsupportedSearchError)) throw error;
+      sendFhir(res, 400, outcome('not-supported', `unsupported search parameter(s): ${error.parameters.join(', ')}`));
       return;
     }
-    const page = result.resources.slice(offset, offset + count);
-    const base = baseUrl(req);
-    const link = (at: number): string => {
-      const q = new URLSearchParams(unpaged);
-      for (const ignored of result.ignored) q.delete(ignored.name);
-      q.set('_count', String(count));
-      if (at > 0) q.set('_offset', String(at));
-      return `${base}/${type}?${q.toString()}`;
-    };
-    const bundle = searchsetBundle({ resources: page, total: result.total, ignored: result.ignored }, base, link(offset));
-    if (offset + count < result.total) bundle.link = [...(bundle.link ?? []), { relation: 'next', url: link(offset + count) }];
+    const bundle = searchsetBundle(type, params, result, { baseUrl: baseUrl(req), defaultCount: pageSize, maxCount: MAX_PAGE });
     sendFhir(res, 200, bundle);
   };
 
@@ -124,7 +110,7 @@ export function createDemoFhirApp(options: DemoFhirOptions): Express {
       sendFhir(res, 404, outcome('not-supported', `resource type ${type} is not served here`));
       return;
     }
-    const resource = byKey.get(`${type}/${String(req.params['id'])}`);
+    const resource = store.read(type, String(req.params['id']));
     if (resource === undefined) {
       sendFhir(res, 404, outcome('not-found', `${type}/${String(req.params['id'])} is not known`));
       return;

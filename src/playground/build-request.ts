@@ -7,7 +7,7 @@
 import type { Bundle, FhirResource } from 'fhir/r4';
 import type { CdsRequest, HookName } from '../cds-hooks/types';
 import { AppError } from '../shared/errors';
-import { resolvePrefetch } from '../demo-fhir/resolve-prefetch';
+import { resolvePrefetch } from '../fhir/memory-search';
 
 /** What the playground page posts to have a request built. */
 export interface BuildRequestInput {

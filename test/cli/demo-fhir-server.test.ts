@@ -1,7 +1,7 @@
 import type { FhirResource } from 'fhir/r4';
 import { startDemoFhirServer, type RunningDemoFhir } from '../../src/demo-fhir/server';
 import { shiftDateString, shiftDates, daysBetween } from '../../src/demo-fhir/shift-dates';
-import { resolvePrefetch, fillTemplate } from '../../src/demo-fhir/resolve-prefetch';
+import { resolvePrefetch } from '../../src/fhir/memory-search';
 
 const LOINC = 'http://loinc.org';
 const obs = (id: string, patient: string, code: string, date: string, value: number): FhirResource =>
@@ -51,7 +51,7 @@ describe('demo FHIR server over HTTP', () => {
     expect(headers.get('content-type')).toContain('application/fhir+json');
     expect(body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' });
     const types = ((body['rest'] as { resource: { type: string }[] }[])[0]!.resource).map((r) => r.type);
-    expect(types).toEqual(['Patient', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Procedure', 'AdverseEvent']);
+    expect(types).toEqual(['Patient', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'MedicationAdministration', 'Medication', 'Procedure', 'AdverseEvent', 'DiagnosticReport', 'ImagingStudy']);
   });
 
   it('reads a Patient and answers 404 with an OperationOutcome for an unknown one', async () => {
@@ -150,13 +150,12 @@ describe('prefetch resolution from an in-memory record', () => {
   const now = new Date('2025-03-10T12:00:00Z');
 
   it('fills context, user and today() tokens; leaves out templates with unresolvable tokens', () => {
-    expect(fillTemplate('Observation?patient={{context.patientId}}&date=ge{{today() - 30 days}}', context, now)).toBe('Observation?patient=p1&date=ge2025-02-08');
-    expect(fillTemplate('Practitioner/{{userPractitionerId}}', context, now)).toBe('Practitioner/u1');
-    expect(fillTemplate('Encounter/{{context.encounterId}}', context, now)).toBeUndefined();
     const prefetch = resolvePrefetch(
       {
         patient: 'Patient/{{context.patientId}}',
         alt: `Observation?patient={{context.patientId}}&code=${LOINC}|1742-6&_sort=-date`,
+        recent: 'Observation?patient={{context.patientId}}&date=ge{{today() - 30 days}}&_sort=date',
+        user: 'Practitioner/{{userPractitionerId}}',
         encounter: 'Encounter/{{context.encounterId}}',
         missing: 'Patient/nobody',
       },
@@ -164,7 +163,9 @@ describe('prefetch resolution from an in-memory record', () => {
       RESOURCES,
       now,
     );
-    expect(Object.keys(prefetch).sort()).toEqual(['alt', 'missing', 'patient']);
+    expect(Object.keys(prefetch).sort()).toEqual(['alt', 'missing', 'patient', 'recent', 'user']);
+    expect(prefetch['user']).toBeNull();
+    expect(((prefetch['recent'] as { entry: { resource: { id: string } }[] }).entry).map((e) => e.resource.id)).toEqual(['alt-new', 'ast']);
     expect(prefetch['patient']).toMatchObject({ resourceType: 'Patient', id: 'p1' });
     expect(prefetch['missing']).toBeNull();
     expect(prefetch['alt']).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 2 });

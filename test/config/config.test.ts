@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { loadConfig, parseConfig, type ConfigFile } from '../../src/config';
 import { SANDBOX_ISSUER } from '../../src/auth/sandbox-issuer';
 import { BootError } from '../../src/shared/errors';
-import { createCdsClient } from '../support/cds-client-keys';
+import { createIssuer } from '../../scripts/lib/jwt-signer';
 
-const client = createCdsClient('https://ehr.example.org');
+const client = createIssuer('https://ehr.example.org');
 const valid: ConfigFile = {
   trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
   allowedFhirServers: ['https://fhir.example.org/*'],

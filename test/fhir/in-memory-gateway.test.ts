@@ -13,7 +13,7 @@ const store = [
 ];
 const gw = createInMemoryGateway(store, { baseUrl: 'http://x/fhir' });
 const signal = new AbortController().signal;
-const idsOf = async (url: string) => ((await gw.search(url, signal)) as Bundle).entry?.map((e) => e.resource?.id);
+const idsOf = async (url: string) => (((await gw.search(url, signal)) as Bundle).entry ?? []).map((e) => e.resource?.id);
 
 describe('in-memory FHIR gateway', () => {
   it('reads by Type/id', async () => {
@@ -38,7 +38,7 @@ describe('in-memory FHIR gateway', () => {
     expect(next.startsWith('http://x/fhir/Observation?')).toBe(true);
     const second = await gw.fetchAbsolute(next, signal);
     expect(second.entry?.map((e) => e.resource?.id)).toEqual(['c']);
-    expect(second.link).toBeUndefined();
+    expect(second.link?.map((l) => l.relation)).toEqual(['self']);
     await expect(gw.fetchAbsolute('http://elsewhere/fhir/Observation', signal)).rejects.toBeInstanceOf(AppError);
   });
   it('refuses unsupported parameters instead of ignoring them', async () => {

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/config/project-root';
-import { createCdsClient } from '../support/cds-client-keys';
+import { createIssuer } from '../../scripts/lib/jwt-signer';
 import { expectValidCdsResponse, expectValidDiscoveryResponse } from '../support/expect-valid-cds-response';
 import { patientViewRequest } from '../support/hook-requests';
 
@@ -103,7 +103,7 @@ describe('server.ts as a child process', () => {
 
   it('with HCC_CDS_CONFIG but NODE_ENV unset: the page is served, the dev-token endpoint does not exist', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-cfg-nodev-'));
-    const client = createCdsClient('https://ehr.hospital.example');
+    const client = createIssuer('https://ehr.hospital.example');
     const config = { trustedIssuers: [{ iss: client.iss, jwks: client.jwks }], allowedFhirServers: [], corsOrigins: [], language: 'en', database: join(dir, 'f.sqlite') };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
     const child = launch({ HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
@@ -138,7 +138,7 @@ describe('server.ts as a child process', () => {
 
   it('with HCC_CDS_CONFIG naming an issuer by inline JWKS: a freshly generated ES384 key is accepted, tampering refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-cfg-'));
-    const client = createCdsClient('https://ehr.hospital.example');
+    const client = createIssuer('https://ehr.hospital.example');
     const config = {
       trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
       allowedFhirServers: ['https://fhir.hospital.example/*'],
@@ -179,7 +179,7 @@ describe('server.ts as a child process', () => {
     const fhirBase = `http://127.0.0.1:${(fhir.address() as AddressInfo).port}/fhir`;
     try {
       const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-drain-'));
-      const client = createCdsClient('https://ehr.drain.example');
+      const client = createIssuer('https://ehr.drain.example');
       const config = {
         trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
         allowedFhirServers: ['http://127.0.0.1:*'],

@@ -13,7 +13,7 @@ import type { Engine } from '../../src/pipeline/engine';
 import { loadProjectServices } from './project-services';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
-import { createCdsClient, type CdsClientKeys } from './cds-client-keys';
+import { createIssuer, type TestIssuer as CdsClientKeys } from '../../scripts/lib/jwt-signer';
 import { createCountingEngine } from './counting-engine';
 
 /** The base URL supertest requests appear to come from (publicBaseUrl, so `aud` is predictable). */
@@ -46,7 +46,7 @@ export const NO_FHIR: AppDeps['gatewayFactory'] = () => {
 
 /** Builds the app. */
 export function buildTestApp(options: TestAppOptions = {}): TestApp {
-  const client = options.client ?? createCdsClient();
+  const client = options.client ?? createIssuer('https://ehr.test.example');
   const file: ConfigFile = {
     trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
     allowedFhirServers: ['http://127.0.0.1:*', 'https://fhir.test.example/*'],

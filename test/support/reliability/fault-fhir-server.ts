@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FhirResource } from 'fhir/r4';
-import { runQuery } from '../../../scripts/lib/prefetch-fill';
+import { answerQuery, createResourceStore, type ResourceStore } from '../../../src/fhir/memory-search';
 
 /** The ways the server can misbehave ('ok' answers correctly). */
 export type Fault =
@@ -61,6 +61,15 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const outcome = (code: string, text: string): string =>
   JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] });
 
+/** Answers a relative FHIR URL leniently with every match on one page; null for a missing read or an unanswerable URL. */
+function runQuery(store: ResourceStore, query: string): ReturnType<typeof answerQuery> {
+  try {
+    return answerQuery(store, query);
+  } catch {
+    return null;
+  }
+}
+
 /** Starts the server on an ephemeral loopback port. */
 export async function startFaultServer(options: FaultServerOptions): Promise<FaultServer> {
   const seen: SeenRequest[] = [];
@@ -70,6 +79,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   let active = 0;
   const slowMs = options.slowMs ?? 10_000;
   const hugeBytes = options.hugeBytes ?? 100 * 1024 * 1024;
+  const store = createResourceStore(options.resources);
 
   const server = http.createServer((req, res) => {
     active++;
@@ -87,7 +97,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     };
     switch (fault as Fault) {
       case 'ok': {
-        const result = runQuery(query, options.resources);
+        const result = runQuery(store, query);
         if (result === null) reply(404, outcome('not-found', 'not found'));
         else reply(200, JSON.stringify(result));
         return;
@@ -95,7 +105,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       case 'slow': {
         const t = setTimeout(() => {
           timers.delete(t);
-          if (!res.destroyed) reply(200, JSON.stringify(runQuery(query, options.resources)));
+          if (!res.destroyed) reply(200, JSON.stringify(runQuery(store, query)));
         }, slowMs);
         timers.add(t);
         res.on('close', () => {
@@ -121,7 +131,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         reply(200, outcome('processing', 'search failed on the server side'));
         return;
       case 'next-loop': {
-        const result = runQuery(query, options.resources);
+        const result = runQuery(store, query);
         const bundle = result !== null && result.resourceType === 'Bundle' ? result : { resourceType: 'Bundle', type: 'searchset', entry: [] };
         // The `next` link points at the very page that was just served: a client that follows it blindly never stops.
         reply(200, JSON.stringify({ ...bundle, link: [{ relation: 'self', url: `${self}/${query}` }, { relation: 'next', url: `${self}/${query}` }] }));
