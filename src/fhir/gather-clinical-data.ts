@@ -1,6 +1,8 @@
 /**
  * Collects the patient's FHIR resources for one hook call: prefetch first, the FHIR server for what is
- * missing (CDS Hooks 2.0 §"Prefetch Template"; cds-hooks.md §2.4 P-1…P-8). Only AppErrors leave this module.
+ * missing (CDS Hooks 2.0 §"Prefetch Template"; cds-hooks.md §2.4 P-1…P-8), then the Medications that active
+ * medication orders and statements reference but nobody sent (instance reads, cds-hooks.md §2.2 D-8), under the
+ * same deadline and byte budget. Only AppErrors leave this module.
  */
 import type { FhirResource } from 'fhir/r4';
 import type { CdsRequest } from '../cds-hooks/types';
@@ -22,6 +24,8 @@ export interface GatherDeps {
   readonly pageCap: number;
   /** The instant `{{today()}}` resolves against (default: now). */
   readonly now?: Date;
+  /** Most referenced Medications read per call (default 20); the rest are reported as a data issue. */
+  readonly medicationReadCap?: number;
 }
 
 /** The resources of the request's patient, the problems met on the way, and the keys fetched from the server. */
@@ -32,6 +36,9 @@ export interface GatheredData {
 }
 
 type Json = Record<string, unknown>;
+
+const DEFAULT_MEDICATION_READ_CAP = 20;
+const MEDICATION_REFERENCE = /^Medication\/([A-Za-z0-9\-.]{1,64})$/;
 
 /** Gathers prefetch plus fallback fetches, checks they belong to context.patientId, and de-duplicates them. */
 export async function gatherClinicalData(
@@ -83,58 +90,142 @@ async function gather(request: CdsRequest, templates: Readonly<Record<string, st
   }
 
   const fetchedKeys: string[] = [];
-  if (queries.length > 0 || toPage.length > 0) {
-    const server = request.fhirServer;
-    if (server === undefined) {
-      if (queries.length > 0) {
-        const keys = queries.map((q) => q.key);
-        throw new AppError('PREFETCH_UNAVAILABLE', `Prefetch missing and no fhirServer to fetch it: ${keys.join(', ')}`, keys.map((k) => `prefetch.${k}`));
+  const server = request.fhirServer;
+  let connection: Connection | undefined;
+  const connect = (): Connection => {
+    if (connection !== undefined) return connection;
+    const allowlist = Array.isArray(deps.allowedFhirServers)
+      ? compileFhirServerAllowlist(deps.allowedFhirServers as readonly string[])
+      : (deps.allowedFhirServers as FhirServerAllowlist);
+    if (server === undefined || !allowlist.matches(server)) throw new AppError('FHIR_SERVER_NOT_ALLOWED', 'fhirServer is not on the allowlist', ['fhirServer']);
+    connection = { gateway: deps.gatewayFactory(server, request.fhirAuthorization?.access_token), deadline: startDeadline(deps.deadlineMs) };
+    return connection;
+  };
+  try {
+    if (queries.length > 0 || toPage.length > 0) {
+      if (server === undefined) {
+        if (queries.length > 0) {
+          const keys = queries.map((q) => q.key);
+          throw new AppError('PREFETCH_UNAVAILABLE', `Prefetch missing and no fhirServer to fetch it: ${keys.join(', ')}`, keys.map((k) => `prefetch.${k}`));
+        }
+        for (const { key } of toPage) issues.push({ code: 'incomplete', message: 'Prefetch Bundle has more pages but no fhirServer was given', location: key });
+      } else {
+        const { gateway, deadline } = connect();
+        await deadline.run(async (signal) => {
+          const fetches = queries.map(async ({ key, query }) => {
+            const first = (await gateway.search(query, signal)) as unknown;
+            perKey.set(key, await followPages(gateway, server, key, first, deps.pageCap, signal, issues));
+            fetchedKeys.push(key);
+          });
+          const pagers = toPage.map(async ({ key, bundle }) => {
+            perKey.set(key, await followPages(gateway, server, key, bundle, deps.pageCap, signal, issues));
+          });
+          await Promise.all([...fetches, ...pagers]);
+        });
       }
-      for (const { key } of toPage) issues.push({ code: 'incomplete', message: 'Prefetch Bundle has more pages but no fhirServer was given', location: key });
-    } else {
-      const allowlist = Array.isArray(deps.allowedFhirServers)
-        ? compileFhirServerAllowlist(deps.allowedFhirServers as readonly string[])
-        : (deps.allowedFhirServers as FhirServerAllowlist);
-      if (!allowlist.matches(server)) throw new AppError('FHIR_SERVER_NOT_ALLOWED', 'fhirServer is not on the allowlist', ['fhirServer']);
-      const gateway = deps.gatewayFactory(server, request.fhirAuthorization?.access_token);
-      await underDeadline(deps.deadlineMs, async (signal) => {
-        const fetches = queries.map(async ({ key, query }) => {
-          const first = (await gateway.search(query, signal)) as unknown;
-          perKey.set(key, await followPages(gateway, server, key, first, deps.pageCap, signal, issues));
-          fetchedKeys.push(key);
-        });
-        const pagers = toPage.map(async ({ key, bundle }) => {
-          perKey.set(key, await followPages(gateway, server, key, bundle, deps.pageCap, signal, issues));
-        });
-        await Promise.all([...fetches, ...pagers]);
-      });
     }
-  }
 
-  const resources = checkAndMerge(Object.keys(templates), perKey, request.context.patientId, issues);
-  fetchedKeys.sort((a, b) => Object.keys(templates).indexOf(a) - Object.keys(templates).indexOf(b));
-  return { resources, issues, fetchedKeys };
+    const resources = checkAndMerge(Object.keys(templates), perKey, request.context.patientId, issues);
+    const medicationIds = unresolvedMedicationIds(resources);
+    if (medicationIds.length > 0 && server !== undefined) {
+      let open: Connection | undefined;
+      try {
+        open = connect();
+      } catch {
+        issues.push({ code: 'medication-not-read', message: 'Referenced Medications not read: fhirServer is not on the allowlist', location: 'fhirServer' });
+      }
+      if (open !== undefined) resources.push(...(await readMedications(open, medicationIds, deps.medicationReadCap ?? DEFAULT_MEDICATION_READ_CAP, issues)));
+    }
+    fetchedKeys.sort((a, b) => Object.keys(templates).indexOf(a) - Object.keys(templates).indexOf(b));
+    return { resources, issues, fetchedKeys };
+  } finally {
+    connection?.deadline.clear();
+  }
 }
 
-/** Runs the work with one AbortSignal that fires at the deadline or on the first failure; failures become FHIR_FETCH_FAILED. */
-async function underDeadline(deadlineMs: number, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+/** The FHIR server of one hook call: one gateway (one byte budget) and one deadline for every read. */
+interface Connection {
+  readonly gateway: FhirGateway;
+  readonly deadline: Deadline;
+}
+
+/** One deadline shared by every FHIR call of the request. */
+interface Deadline {
+  readonly signal: AbortSignal;
+  timedOut(): boolean;
+  /** Runs work that must complete: failures become FHIR_FETCH_FAILED and abort the other calls. */
+  run(work: (signal: AbortSignal) => Promise<void>): Promise<void>;
+  clear(): void;
+}
+
+function startDeadline(deadlineMs: number): Deadline {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, deadlineMs);
-  try {
-    await work(controller.signal);
-  } catch (error) {
-    controller.abort();
-    if (timedOut) throw new AppError('FHIR_FETCH_FAILED', 'FHIR server did not answer within the deadline');
-    if (error instanceof AppError && (error.code === 'FHIR_FETCH_FAILED' || error.code === 'FHIR_SERVER_NOT_ALLOWED')) throw error;
-    throw new AppError('FHIR_FETCH_FAILED', 'FHIR request failed');
-  } finally {
-    clearTimeout(timer);
+  const late = (): AppError => new AppError('FHIR_FETCH_FAILED', 'FHIR server did not answer within the deadline');
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    async run(work) {
+      if (timedOut) throw late();
+      try {
+        await work(controller.signal);
+      } catch (error) {
+        controller.abort();
+        if (timedOut) throw late();
+        if (error instanceof AppError && (error.code === 'FHIR_FETCH_FAILED' || error.code === 'FHIR_SERVER_NOT_ALLOWED')) throw error;
+        throw new AppError('FHIR_FETCH_FAILED', 'FHIR request failed');
+      }
+      if (timedOut) throw late();
+    },
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/** Ids of `Medication/{id}` referenced by active MedicationRequests/MedicationStatements and absent from the data, in order. */
+function unresolvedMedicationIds(resources: readonly FhirResource[]): string[] {
+  const present = new Set<string>();
+  for (const r of resources) if (r.resourceType === 'Medication' && r.id !== undefined) present.add(r.id);
+  const out: string[] = [];
+  for (const r of resources) {
+    if ((r.resourceType !== 'MedicationRequest' && r.resourceType !== 'MedicationStatement') || r.status !== 'active') continue;
+    const id = MEDICATION_REFERENCE.exec(r.medicationReference?.reference ?? '')?.[1];
+    if (id !== undefined && !present.has(id) && !out.includes(id)) out.push(id);
   }
-  if (timedOut) throw new AppError('FHIR_FETCH_FAILED', 'FHIR server did not answer within the deadline');
+  return out;
+}
+
+/** Reads up to `cap` Medications in parallel; every failure (deadline included) is a data issue, never a 412. */
+async function readMedications(connection: Connection, ids: readonly string[], cap: number, issues: DataIssue[]): Promise<FhirResource[]> {
+  const { gateway, deadline } = connection;
+  if (ids.length > cap) {
+    issues.push({ code: 'medication-cap', message: `${ids.length - cap} referenced Medications not read (cap ${cap})`, location: 'Medication' });
+  }
+  const outcomes = await Promise.all(
+    ids.slice(0, cap).map(async (id): Promise<FhirResource | DataIssue> => {
+      const location = `Medication/${id}`;
+      try {
+        if (deadline.timedOut()) throw new AppError('FHIR_FETCH_FAILED', 'FHIR server did not answer within the deadline');
+        const result = (await gateway.search(location, deadline.signal)) as unknown;
+        if (isResource(result) && result['resourceType'] === 'Medication' && result['id'] === id) return result as unknown as FhirResource;
+        return { code: 'medication-unavailable', message: 'The FHIR server answered a Medication read with another resource', location };
+      } catch (error) {
+        const reason = deadline.timedOut()
+          ? 'FHIR server did not answer within the deadline'
+          : error instanceof AppError ? error.message : 'FHIR request failed';
+        return { code: 'medication-unavailable', message: `Referenced Medication not read: ${reason}`, location };
+      }
+    }),
+  );
+  const read: FhirResource[] = [];
+  for (const outcome of outcomes) {
+    if ('resourceType' in outcome) read.push(outcome);
+    else issues.push(outcome);
+  }
+  return read;
 }
 
 /** Returns the pages of a search result (the given one first), following `next` links under the server base. */

@@ -304,4 +304,25 @@ describe('gatherClinicalData through the fhir-kit gateway (nock)', () => {
     expect(trap.isDone()).toBe(false);
     expect(guard.unmatched).toEqual([]);
   });
+
+  it('referenced Medications are read with the bearer; a 404 and an answer over the byte budget become data issues', async () => {
+    const med = (id: string, pad = '') => ({ resourceType: 'Medication', id, code: { text: `drug ${pad}` } });
+    const order = (id: string, medication: string) =>
+      ({ resourceType: 'MedicationRequest', id, status: 'active', intent: 'order', subject: { reference: 'Patient/p1' }, medicationReference: { reference: medication } });
+    const meds = { resourceType: 'Bundle', type: 'searchset', entry: ['m1', 'm2', 'm3'].map((m, i) => ({ resource: order(`r${i}`, `Medication/${m}`) })) };
+    const scope = nock(BASE).matchHeader('authorization', 'Bearer tok-xyz')
+      .get('/Medication/m1').reply(200, med('m1'))
+      .get('/Medication/m2').reply(404, { resourceType: 'OperationOutcome' })
+      .get('/Medication/m3').delay(100).reply(200, med('m3', 'x'.repeat(5000)));
+    const out = await gatherClinicalData(request({ patient, meds }), { patient: templates.patient, meds: 'MedicationRequest?patient={{context.patientId}}' }, {
+      ...deps(5), gatewayFactory: createFhirKitGatewayFactory({ maxBodyBytes: 4000 }),
+    });
+    expect(out.resources.filter((r) => r.resourceType === 'Medication').map((r) => r.id)).toEqual(['m1']);
+    expect(out.issues).toEqual([
+      { code: 'medication-unavailable', message: 'Referenced Medication not read: FHIR server answered 404', location: 'Medication/m2' },
+      { code: 'medication-unavailable', message: 'Referenced Medication not read: FHIR response too large', location: 'Medication/m3' },
+    ]);
+    expect(guard.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
 });

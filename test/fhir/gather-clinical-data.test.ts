@@ -265,3 +265,81 @@ describe('gatherClinicalData: paging', () => {
     expect(out.issues).toContainEqual(expect.objectContaining({ code: 'incomplete', location: 'labs' }));
   });
 });
+
+describe('gatherClinicalData: referenced Medications', () => {
+  const med = (id: string) => ({ resourceType: 'Medication', id, code: { coding: [{ system: 'http://www.whocc.no/atc', code: 'L01EX08' }] } }) as FhirResource;
+  const order = (id: string, medication: string, status = 'active', type = 'MedicationRequest') =>
+    ({ resourceType: type, id, status, intent: 'order', subject: { reference: 'Patient/p1' }, medicationReference: { reference: medication } }) as unknown as FhirResource;
+  const MEDS = { patient: TEMPLATES.patient, meds: 'MedicationRequest?patient={{context.patientId}}', statements: 'MedicationStatement?patient={{context.patientId}}' };
+  const prefetched = (...rs: FhirResource[]) => ({
+    patient,
+    meds: bundleOf(...rs.filter((r) => r.resourceType === 'MedicationRequest')),
+    statements: bundleOf(...rs.filter((r) => r.resourceType === 'MedicationStatement')),
+  });
+
+  it('reads the Medications active orders and statements reference but nobody sent, once each, in parallel', async () => {
+    const f = createInMemoryGatewayFactory([med('m1'), med('m2'), med('m3')], { delayMs: 150 });
+    const records = [order('r1', 'Medication/m1'), order('r2', 'Medication/m2'), order('s1', 'Medication/m1', 'active', 'MedicationStatement'),
+      order('r3', 'Medication/m3', 'completed'), order('r4', '#contained'), order('r5', 'https://other.example/fhir/Medication/m3')];
+    const started = Date.now();
+    const out = await gatherClinicalData(request({ prefetch: prefetched(...records) }), MEDS, deps(f));
+    expect(Date.now() - started).toBeLessThan(290);
+    expect(f.calls.map((c) => [c.url, c.accessToken])).toEqual([['Medication/m1', 'tok-123'], ['Medication/m2', 'tok-123']]);
+    expect(ids(out.resources).filter((r) => r.startsWith('Medication/'))).toEqual(['Medication/m1', 'Medication/m2']);
+    expect(out.issues).toEqual([]);
+    expect(out.fetchedKeys).toEqual([]);
+  });
+
+  it('does not read a Medication that is already in the data, nor without a fhirServer', async () => {
+    const f = createInMemoryGatewayFactory([med('m1')]);
+    const withMed = { ...prefetched(order('r1', 'Medication/m1')), meds: bundleOf(order('r1', 'Medication/m1'), med('m1')) };
+    expect((await gatherClinicalData(request({ prefetch: withMed }), MEDS, deps(f))).issues).toEqual([]);
+    const { fhirServer: _s, fhirAuthorization: _a, ...req } = request({ prefetch: prefetched(order('r1', 'Medication/m1')) });
+    const out = await gatherClinicalData(req as CdsRequest, MEDS, deps(f));
+    expect(f.calls).toEqual([]);
+    expect(out.issues).toEqual([]);
+  });
+
+  it('reads them with the gateway of the fallback fetches (one gateway, one byte budget per call)', async () => {
+    const inner = createInMemoryGatewayFactory([patient, order('r1', 'Medication/m1'), med('m1')]);
+    let gateways = 0;
+    const counting: FhirGatewayFactory = (base, token) => {
+      gateways += 1;
+      return inner(base, token);
+    };
+    const out = await gatherClinicalData(request(), MEDS, deps(counting));
+    expect(gateways).toBe(1);
+    expect(inner.calls.map((c) => c.url)).toEqual(['Patient/p1', 'MedicationRequest?patient=p1', 'MedicationStatement?patient=p1', 'Medication/m1']);
+    expect(ids(out.resources)).toContain('Medication/m1');
+  });
+
+  it('a failed read, a wrong answer or the cap are data issues, never a 412', async () => {
+    const wrong: FhirGatewayFactory = (base, token) => {
+      const gw = createInMemoryGatewayFactory([med('m1'), med('other')])(base, token);
+      return { ...gw, search: (url, signal) => gw.search(url === 'Medication/m3' ? 'Medication/other' : url, signal) };
+    };
+    const records = [order('r1', 'Medication/m1'), order('r2', 'Medication/m2'), order('r3', 'Medication/m3'), order('r4', 'Medication/m4')];
+    const out = await gatherClinicalData(request({ prefetch: prefetched(...records) }), MEDS, deps(wrong, { medicationReadCap: 3 }));
+    expect(ids(out.resources).filter((r) => r.startsWith('Medication/'))).toEqual(['Medication/m1']);
+    expect(out.issues).toEqual([
+      { code: 'medication-cap', message: '1 referenced Medications not read (cap 3)', location: 'Medication' },
+      { code: 'medication-unavailable', message: 'Referenced Medication not read: FHIR read returned 404', location: 'Medication/m2' },
+      { code: 'medication-unavailable', message: 'The FHIR server answered a Medication read with another resource', location: 'Medication/m3' },
+    ]);
+  });
+
+  it('the deadline is shared: reads still running at it become data issues', async () => {
+    const f = createInMemoryGatewayFactory([med('m1')], { delayMs: 500 });
+    const started = Date.now();
+    const out = await gatherClinicalData(request({ prefetch: prefetched(order('r1', 'Medication/m1')) }), MEDS, deps(f, { deadlineMs: 100 }));
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(out.issues).toEqual([{ code: 'medication-unavailable', message: 'Referenced Medication not read: FHIR server did not answer within the deadline', location: 'Medication/m1' }]);
+  });
+
+  it('a fhirServer off the allowlist is not contacted for Medications and is reported, not thrown', async () => {
+    const f = createInMemoryGatewayFactory([med('m1')]);
+    const out = await gatherClinicalData(request({ prefetch: prefetched(order('r1', 'Medication/m1')) }), MEDS, deps(f, { allowedFhirServers: ['https://ehr.example/*'] }));
+    expect(f.calls).toEqual([]);
+    expect(out.issues).toEqual([expect.objectContaining({ code: 'medication-not-read', location: 'fhirServer' })]);
+  });
+});
