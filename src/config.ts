@@ -37,6 +37,8 @@ export interface ConfigFile {
   readonly deadlineMs?: number;
   readonly fhirDeadlineMs?: number;
   readonly pageCap?: number;
+  readonly fhirMaxBodyBytes?: number;
+  readonly fhirMaxTotalBytes?: number;
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
 }
@@ -57,6 +59,10 @@ export interface Config {
   readonly fhirDeadlineMs: number;
   /** Maximum number of Bundle pages followed per search. */
   readonly pageCap: number;
+  /** Largest single FHIR response body read, declared or streamed (bytes). */
+  readonly fhirMaxBodyBytes: number;
+  /** Bytes all FHIR responses of one hook call may hold together (default: fhirMaxBodyBytes). */
+  readonly fhirMaxTotalBytes: number;
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
   /** Where this configuration came from: a file path or "development defaults". */
@@ -70,7 +76,14 @@ export interface LoadedConfig {
 }
 
 /** Defaults for the optional members. */
-export const CONFIG_DEFAULTS = { bodyLimit: '1mb', deadlineMs: 3000, fhirDeadlineMs: 2500, pageCap: 5, requireAuthOnDiscovery: false } as const;
+export const CONFIG_DEFAULTS = {
+  bodyLimit: '1mb',
+  deadlineMs: 3000,
+  fhirDeadlineMs: 2500,
+  pageCap: 5,
+  fhirMaxBodyBytes: 20_000_000,
+  requireAuthOnDiscovery: false,
+} as const;
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
 addFormats(ajv);
@@ -123,6 +136,11 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
       problems.push(`allowedFhirServers[${i}]: ${(error as Error).message}`);
     }
   });
+  const fhirMaxBodyBytes = file.fhirMaxBodyBytes ?? CONFIG_DEFAULTS.fhirMaxBodyBytes;
+  const fhirMaxTotalBytes = file.fhirMaxTotalBytes ?? fhirMaxBodyBytes;
+  if (fhirMaxTotalBytes < fhirMaxBodyBytes) {
+    problems.push(`fhirMaxTotalBytes (${fhirMaxTotalBytes}) must be at least fhirMaxBodyBytes (${fhirMaxBodyBytes}): one response may use the whole budget`);
+  }
   if (problems.length > 0) throw new BootError(`invalid configuration (${options.origin})`, problems);
   if (seen.has(SANDBOX_ISS)) {
     warnings.push(
@@ -142,6 +160,8 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     deadlineMs: file.deadlineMs ?? CONFIG_DEFAULTS.deadlineMs,
     fhirDeadlineMs: Math.min(file.fhirDeadlineMs ?? CONFIG_DEFAULTS.fhirDeadlineMs, file.deadlineMs ?? CONFIG_DEFAULTS.deadlineMs),
     pageCap: file.pageCap ?? CONFIG_DEFAULTS.pageCap,
+    fhirMaxBodyBytes,
+    fhirMaxTotalBytes,
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
     origin: options.origin,

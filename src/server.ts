@@ -89,7 +89,7 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
     services,
     verifier,
     feedbackStore,
-    gatewayFactory: createFhirKitGatewayFactory(),
+    gatewayFactory: createFhirKitGatewayFactory({ maxBodyBytes: config.fhirMaxBodyBytes, maxTotalBytes: config.fhirMaxTotalBytes }),
     logger,
     clock: systemClock,
     playground,

@@ -48,6 +48,25 @@ describe('configuration contract (HCC_CDS_CONFIG)', () => {
     expect(() => (config.allowedFhirServers as string[]).push('http://evil')).toThrow();
   });
 
+  it('FHIR response caps: 20 MB per body by default, the total defaulting to the body cap; both configurable', () => {
+    const defaults = parseConfig(valid, { production: false, origin: 't' }).config;
+    expect([defaults.fhirMaxBodyBytes, defaults.fhirMaxTotalBytes]).toEqual([20_000_000, 20_000_000]);
+    const body = parseConfig({ ...valid, fhirMaxBodyBytes: 5_000_000 }, { production: false, origin: 't' }).config;
+    expect([body.fhirMaxBodyBytes, body.fhirMaxTotalBytes]).toEqual([5_000_000, 5_000_000]);
+    const both = parseConfig({ ...valid, fhirMaxBodyBytes: 5_000_000, fhirMaxTotalBytes: 12_000_000 }, { production: false, origin: 't' }).config;
+    expect([both.fhirMaxBodyBytes, both.fhirMaxTotalBytes]).toEqual([5_000_000, 12_000_000]);
+  });
+
+  it('refuses FHIR caps out of range, fractional, or a total below the body cap', () => {
+    expect(problemsOf(() => parseConfig({ ...valid, fhirMaxBodyBytes: 10, fhirMaxTotalBytes: 2048.5 } as unknown as ConfigFile, { production: false, origin: 't' }))).toEqual([
+      'fhirMaxBodyBytes must be >= 1024',
+      'fhirMaxTotalBytes must be integer',
+    ]);
+    expect(problemsOf(() => parseConfig({ ...valid, fhirMaxTotalBytes: 1_000_000 }, { production: false, origin: 't' }))).toEqual([
+      'fhirMaxTotalBytes (1000000) must be at least fhirMaxBodyBytes (20000000): one response may use the whole budget',
+    ]);
+  });
+
   it('lists every problem of a bad file in one BootError', () => {
     const problems = problemsOf(() =>
       parseConfig(

@@ -208,4 +208,55 @@ describe('server.ts as a child process', () => {
       fhir.close();
     }
   });
+
+  it('reads FHIR responses within the configured fhirMaxBodyBytes / fhirMaxTotalBytes and refuses past either (412)', async () => {
+    let padding = 0;
+    const fhir = createServer((_req, res) => {
+      const bundle = { resourceType: 'Bundle', type: 'searchset', meta: { tag: [{ code: 'x'.repeat(padding) }] } };
+      res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(JSON.stringify(bundle));
+    });
+    await new Promise<void>((r) => fhir.listen(0, '127.0.0.1', () => r()));
+    const fhirBase = `http://127.0.0.1:${(fhir.address() as AddressInfo).port}/fhir`;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-fhircap-'));
+      const client = createIssuer('https://ehr.cap.example');
+      const config = {
+        trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
+        allowedFhirServers: ['http://127.0.0.1:*'],
+        corsOrigins: [],
+        language: 'en',
+        database: ':memory:',
+        fhirMaxBodyBytes: 8192,
+        fhirMaxTotalBytes: 10_000,
+      };
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+      const child = launch({ NODE_ENV: 'production', HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
+      children.push(child);
+      const port = await listeningPort(child);
+      const url = `http://127.0.0.1:${port}/cds-services/hcc-consensus-patient-view`;
+      const discovery = (await (await fetch(`http://127.0.0.1:${port}/cds-services`)).json()) as { services: { id: string; prefetch?: Record<string, string> }[] };
+      const keys = Object.keys(discovery.services.find((s) => s.id === 'hcc-consensus-patient-view')?.prefetch ?? {});
+      expect(keys).toEqual(expect.arrayContaining(['condition', 'procedure']));
+      // The keys left out of the prefetch are fetched from the FHIR server, in parallel, by one gateway.
+      const call = (missing: readonly string[]) => fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${client.token(url)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(patientViewRequest({ prefetch: Object.fromEntries(keys.filter((k) => !missing.includes(k)).map((k) => [k, null])), fhirServer: fhirBase })),
+      });
+      padding = 6000;
+      expect((await call(['condition'])).status).toBe(200);
+      padding = 9000;
+      const tooLarge = await call(['condition']);
+      expect(tooLarge.status).toBe(412);
+      expect(JSON.stringify(await tooLarge.json())).toContain('FHIR response too large');
+      padding = 6000;
+      const together = await call(['condition', 'procedure']);
+      expect(together.status).toBe(412);
+      expect(JSON.stringify(await together.json())).toContain('too large together');
+      child.process.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+    } finally {
+      fhir.close();
+    }
+  });
 });
