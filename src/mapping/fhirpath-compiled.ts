@@ -4,8 +4,16 @@
  * (FHIRPath N1 §5 navigation, §6.3 ofType on choice elements, §6.5 union) at a fraction of the cost; every
  * other expression is evaluated by fhirpath.js on a private clone of the input (fhirpath.js may annotate it).
  */
-import fhirpath from 'fhirpath';
-import r4Model from 'fhirpath/fhir-context/r4';
+import type fhirpathModule from 'fhirpath';
+
+let engine: { readonly fhirpath: typeof fhirpathModule; readonly model: unknown } | undefined;
+
+/** fhirpath.js and its R4 model (~170 ms to require), loaded on the first expression the fast compiler cannot take. */
+function fhirpathEngine(): { readonly fhirpath: typeof fhirpathModule; readonly model: unknown } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  engine ??= { fhirpath: require('fhirpath') as typeof fhirpathModule, model: require('fhirpath/fhir-context/r4') as unknown };
+  return engine;
+}
 
 /** A compiled expression: input node → result collection. */
 export interface CompiledPath {
@@ -121,7 +129,8 @@ export function compilePath(expression: string, base?: string): CompiledPath {
       },
     };
   }
-  const compiled = fhirpath.compile(base === undefined ? expression : { base, expression }, r4Model as never);
+  const { fhirpath, model } = fhirpathEngine();
+  const compiled = fhirpath.compile(base === undefined ? expression : { base, expression }, model as never);
   return {
     expression,
     fast: false,

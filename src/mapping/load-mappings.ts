@@ -5,10 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { BootError } from '../shared/errors';
 import { CALCULATOR_IDS } from './calculators';
 import { buildDispatch, isDispatched } from './code-dispatch';
@@ -24,6 +21,8 @@ import type {
   WhenAbsent,
 } from './compiled';
 import { compilePath, type CompiledPath } from './fhirpath-compiled';
+import { MappingSchemas, SCHEMA_NAMES, type SchemaName } from './mapping-schemas';
+import { defaultSnapshotPath, isYamlFile, mappingFiles, mappingsChecksum, readFreshSnapshot, SNAPSHOT_FORMAT, type MappingsSnapshot } from './mappings-snapshot';
 import type { FactDefinition, FactType, Mappings } from './types';
 import { isValidUcum, UnitConverter } from './units';
 import { compileValueSet, type CompiledValueSet, type ValueSetFile } from './value-sets';
@@ -94,18 +93,6 @@ interface RawConfig {
   orders: { drugValueSet: string; procedureValueSet: string };
 }
 
-const SCHEMA_FILES = [
-  'fact-mapping',
-  'value-set',
-  'code-systems',
-  'config',
-  'derived-facts',
-  'child-pugh',
-  'albi',
-  'ctcae-v5',
-  'cnlc',
-] as const;
-
 /** Value kinds that read a number from the record (each needs the fact's plausible limits). */
 const NUMERIC_KINDS: ReadonlySet<ValueKind> = new Set(['quantity', 'integer', 'decimal']);
 
@@ -116,19 +103,21 @@ class Problems {
   }
 }
 
-function readYaml(file: string, problems: Problems): unknown {
+/** The yaml package's parse, required on the first YAML read (a boot from a fresh snapshot reads none). */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as typeof import('yaml')).parse(text) as unknown;
+}
+
+function readYaml(file: string, problems: Problems, onBytes?: (bytes: Buffer) => void): unknown {
   try {
-    return parseYaml(readFileSync(file, 'utf8')) as unknown;
+    const bytes = readFileSync(file);
+    onBytes?.(bytes);
+    return parseYaml(bytes.toString('utf8'));
   } catch (error) {
     problems.add(file, `cannot be read as YAML (${error instanceof Error ? error.message.split('\n')[0] : 'error'})`);
     return undefined;
   }
-}
-
-function validate(validator: ValidateFunction, data: unknown, where: string, problems: Problems): boolean {
-  if (validator(data)) return true;
-  for (const error of validator.errors ?? []) problems.add(where, `${error.instancePath || '/'} ${error.message ?? 'invalid'}`);
-  return false;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -139,36 +128,59 @@ function yamlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Reads, validates and compiles the mappings; throws BootError listing every problem found. */
+/** Reads, validates and compiles the mappings (from a fresh snapshot when there is one); throws BootError listing every problem found. */
 export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
+  return loadMappingsWith(dir, {});
+}
+
+/** Options of loadMappingsWith. */
+export interface LoadOptions {
+  /** Snapshot file to use when fresh (default defaultSnapshotPath()); false = always read the YAML. */
+  readonly snapshot?: string | false;
+}
+
+/**
+ * Writes the snapshot of a mappings directory after loading it from its YAML with full validation (throws BootError
+ * when it does not load); returns the snapshot. Run at build time: `node dist/src/mapping/build-snapshot.js`.
+ */
+export function buildMappingsSnapshot(dir: string = defaultMappingsDir()): MappingsSnapshot {
+  const root = resolve(dir);
+  const checksum = mappingsChecksum(root);
+  const { version } = loadMappingsWith(root, { snapshot: false });
+  const problems = new Problems();
+  const files: Record<string, unknown> = {};
+  for (const rel of mappingFiles(root)) if (isYamlFile(rel)) files[rel] = readYaml(join(root, rel), problems);
+  const text = JSON.stringify(files);
+  if (problems.list.length > 0 || text !== JSON.stringify(JSON.parse(text))) throw new BootError('fhir-mappings snapshot', problems.list);
+  if (mappingsChecksum(root) !== checksum) throw new BootError('fhir-mappings snapshot', [`${root}: changed while the snapshot was built`]);
+  return { format: SNAPSHOT_FORMAT, checksum, version, files };
+}
+
+/** loadMappings with options (tests, the snapshot builder). */
+export function loadMappingsWith(dir: string, options: LoadOptions): Mappings {
   const problems = new Problems();
   const hash = createHash('sha256');
   const root = resolve(dir);
   if (!existsSync(join(root, 'code-systems.yaml'))) throw new BootError('fhir-mappings', [`${root}: not a mappings directory (no code-systems.yaml)`]);
+  // A fresh snapshot holds exactly these files' data, validated by the load that wrote it.
+  const snapshot = options.snapshot === false ? undefined : readFreshSnapshot(root, options.snapshot ?? defaultSnapshotPath());
 
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false });
-  addFormats(ajv);
-  const validators = new Map<string, ValidateFunction>();
-  for (const name of SCHEMA_FILES) {
-    const file = join(root, 'schemas', `${name}.schema.json`);
-    try {
-      validators.set(name, ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object));
-    } catch (error) {
-      problems.add(file, `schema cannot be compiled (${error instanceof Error ? error.message : 'error'})`);
-    }
-  }
-  if (problems.list.length > 0) throw new BootError('fhir-mappings schemas', problems.list);
-  const validator = (name: (typeof SCHEMA_FILES)[number]): ValidateFunction => validators.get(name) as ValidateFunction;
+  const schemas = new MappingSchemas(root, (where, message) => problems.add(where, message));
+  const check = (name: SchemaName, data: unknown, where: string): boolean => snapshot !== undefined || schemas.validate(name, data, where);
   const load = (file: string): unknown => {
-    if (existsSync(file)) hash.update(readFileSync(file));
-    return readYaml(file, problems);
+    if (snapshot !== undefined) {
+      const data = snapshot.files[relative(root, file).split(sep).join('/')];
+      if (data === undefined) problems.add(file, 'not found');
+      return data;
+    }
+    return readYaml(file, problems, (bytes) => hash.update(bytes));
   };
 
   // Code systems.
   const systems = new Map<string, ReadonlySet<string> | undefined>();
   const csFile = join(root, 'code-systems.yaml');
   const csRaw = load(csFile) as { systems: { uri: string; codes?: string[] }[] } | undefined;
-  if (csRaw !== undefined && validate(validator('code-systems'), csRaw, csFile, problems)) {
+  if (csRaw !== undefined && check('code-systems', csRaw, csFile)) {
     for (const s of csRaw.systems) systems.set(s.uri, s.codes === undefined ? undefined : new Set(s.codes));
   }
 
@@ -177,7 +189,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
   const valueSetTags = new Map<string, Set<string>>();
   for (const file of yamlFiles(join(root, 'valuesets'))) {
     const raw = load(file) as ValueSetFile | undefined;
-    if (raw === undefined || !validate(validator('value-set'), raw, file, problems)) continue;
+    if (raw === undefined || !check('value-set', raw, file)) continue;
     if (raw.id !== basename(file).replace(/\.ya?ml$/, '')) problems.add(file, `id '${raw.id}' must match the file name`);
     const tags = new Set<string>();
     for (const item of raw.include) {
@@ -193,9 +205,15 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
     valueSetTags.set(raw.id, tags);
   }
 
+  const paths = new Map<string, CompiledPath>();
   const compile = (expression: string, where: string, base?: string): CompiledPath | undefined => {
+    const key = `${base ?? ''}\u0000${expression}`;
+    const known = paths.get(key);
+    if (known !== undefined) return known;
     try {
-      return compilePath(expression, base);
+      const path = compilePath(expression, base);
+      paths.set(key, path);
+      return path;
     } catch (error) {
       problems.add(where, `FHIRPath '${expression}' does not compile (${error instanceof Error ? error.message : 'error'})`);
       return undefined;
@@ -213,7 +231,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
   const cfgFile = join(root, 'config.yaml');
   const cfgRaw = load(cfgFile) as RawConfig | undefined;
   let config: MappingConfig | undefined;
-  if (cfgRaw !== undefined && validate(validator('config'), cfgRaw, cfgFile, problems)) {
+  if (cfgRaw !== undefined && check('config', cfgRaw, cfgFile)) {
     const datePaths: Record<string, CompiledPath> = {};
     for (const [type, expression] of Object.entries(cfgRaw.datePaths)) {
       const compiled = compile(expression, `${cfgFile} datePaths.${type}`);
@@ -231,7 +249,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
   const rawFacts = new Map<string, { raw: RawFact; file: string }>();
   for (const file of yamlFiles(join(root, 'facts'))) {
     const raw = load(file) as RawFact | undefined;
-    if (raw === undefined || !validate(validator('fact-mapping'), raw, file, problems)) continue;
+    if (raw === undefined || !check('fact-mapping', raw, file)) continue;
     if (raw.fact !== basename(file).replace(/\.ya?ml$/, '')) problems.add(file, `fact '${raw.fact}' must match the file name`);
     if (rawFacts.has(raw.fact)) problems.add(file, `fact '${raw.fact}' is defined twice`);
     rawFacts.set(raw.fact, { raw, file });
@@ -408,7 +426,7 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
   const derivedRaw = load(derivedFile) as RawDerived | undefined;
   const calculators: CompiledCalculator[] = [];
   const derivedDefs = new Map<string, RawDerived['calculators'][number]['produces'][number] & { inputs: string[] }>();
-  if (derivedRaw !== undefined && validate(validator('derived-facts'), derivedRaw, derivedFile, problems)) {
+  if (derivedRaw !== undefined && check('derived-facts', derivedRaw, derivedFile)) {
     const available = new Set(mapped.keys());
     for (const calc of derivedRaw.calculators) {
       const where = `${derivedFile} ${calc.id}`;
@@ -417,10 +435,10 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
       let table: unknown;
       if (calc.table !== undefined) {
         const tableFile = join(root, calc.table);
-        const schemaName = basename(calc.table).replace(/\.ya?ml$/, '') as (typeof SCHEMA_FILES)[number];
+        const schemaName = basename(calc.table).replace(/\.ya?ml$/, '') as SchemaName;
         table = load(tableFile);
-        if (!SCHEMA_FILES.includes(schemaName)) problems.add(where, `no schema for score table '${calc.table}'`);
-        else if (table !== undefined) validate(validator(schemaName), table, tableFile, problems);
+        if (!SCHEMA_NAMES.includes(schemaName)) problems.add(where, `no schema for score table '${calc.table}'`);
+        else if (table !== undefined) check(schemaName, table, tableFile);
       }
       for (const p of calc.produces) {
         if (available.has(p.name)) problems.add(where, `fact '${p.name}' is already defined`);
@@ -530,5 +548,5 @@ export function loadMappings(dir: string = defaultMappingsDir()): Mappings {
     units: new UnitConverter(),
     dispatch: buildDispatch(dispatchPairs),
   };
-  return { dir: root, version: hash.digest('hex').slice(0, 16), factDefinitions: definitions, compiled };
+  return { dir: root, version: snapshot?.version ?? hash.digest('hex').slice(0, 16), factDefinitions: definitions, compiled };
 }
