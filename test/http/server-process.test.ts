@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/config/project-root';
-import { createIssuer } from '../../scripts/lib/jwt-signer';
+import { createIssuer, type TestIssuer } from '../../scripts/lib/jwt-signer';
 import { expectValidCdsResponse, expectValidDiscoveryResponse } from '../support/expect-valid-cds-response';
 import { patientViewRequest } from '../support/hook-requests';
 
@@ -52,6 +52,16 @@ describe('server.ts as a child process', () => {
   afterAll(() => {
     for (const c of children) if (c.process.exitCode === null) c.process.kill('SIGKILL');
   });
+
+  /** Starts the production server with a configuration file trusting `client`, and waits for it to listen. */
+  async function launchConfigured(name: string, client: TestIssuer, members: Record<string, unknown>): Promise<{ child: Child; port: number }> {
+    const dir = mkdtempSync(join(tmpdir(), `hcc-cds-${name}-`));
+    const config = { trustedIssuers: [{ iss: client.iss, jwks: client.jwks }], corsOrigins: [], language: 'en', database: join(dir, 'feedback.sqlite'), ...members };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const child = launch({ NODE_ENV: 'production', HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
+    children.push(child);
+    return { child, port: await listeningPort(child) };
+  }
 
   it('with no configuration: serves discovery on the dev defaults, creates ./data/hcc-cds.sqlite, stops on SIGTERM', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'hcc-cds-boot-'));
@@ -178,19 +188,8 @@ describe('server.ts as a child process', () => {
     await new Promise<void>((r) => fhir.listen(0, '127.0.0.1', () => r()));
     const fhirBase = `http://127.0.0.1:${(fhir.address() as AddressInfo).port}/fhir`;
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-drain-'));
       const client = createIssuer('https://ehr.drain.example');
-      const config = {
-        trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
-        allowedFhirServers: ['http://127.0.0.1:*'],
-        corsOrigins: [],
-        language: 'en',
-        database: join(dir, 'feedback.sqlite'),
-      };
-      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-      const child = launch({ NODE_ENV: 'production', HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
-      children.push(child);
-      const port = await listeningPort(child);
+      const { child, port } = await launchConfigured('drain', client, { allowedFhirServers: ['http://127.0.0.1:*'] });
       const url = `http://127.0.0.1:${port}/cds-services/hcc-consensus-patient-view`;
       const inFlight = fetch(url, {
         method: 'POST',
@@ -218,21 +217,8 @@ describe('server.ts as a child process', () => {
     await new Promise<void>((r) => fhir.listen(0, '127.0.0.1', () => r()));
     const fhirBase = `http://127.0.0.1:${(fhir.address() as AddressInfo).port}/fhir`;
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'hcc-cds-fhircap-'));
       const client = createIssuer('https://ehr.cap.example');
-      const config = {
-        trustedIssuers: [{ iss: client.iss, jwks: client.jwks }],
-        allowedFhirServers: ['http://127.0.0.1:*'],
-        corsOrigins: [],
-        language: 'en',
-        database: ':memory:',
-        fhirMaxBodyBytes: 8192,
-        fhirMaxTotalBytes: 10_000,
-      };
-      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-      const child = launch({ NODE_ENV: 'production', HCC_CDS_CONFIG: join(dir, 'config.json') }, dir);
-      children.push(child);
-      const port = await listeningPort(child);
+      const { child, port } = await launchConfigured('fhircap', client, { allowedFhirServers: ['http://127.0.0.1:*'], fhirMaxBodyBytes: 8192, fhirMaxTotalBytes: 10_000 });
       const url = `http://127.0.0.1:${port}/cds-services/hcc-consensus-patient-view`;
       const discovery = (await (await fetch(`http://127.0.0.1:${port}/cds-services`)).json()) as { services: { id: string; prefetch?: Record<string, string> }[] };
       const keys = Object.keys(discovery.services.find((s) => s.id === 'hcc-consensus-patient-view')?.prefetch ?? {});
