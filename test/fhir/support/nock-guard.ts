@@ -11,7 +11,7 @@ export interface NockGuard {
 
 /**
  * Installs beforeEach/afterEach hooks: net connect disabled (except the listed hosts), unmatched requests
- * recorded, interceptors and listeners cleared after each test.
+ * recorded, interceptors and listeners cleared after each test, and the interception removed after the file.
  */
 export function useNockGuard(allowHosts?: RegExp): NockGuard {
   const guard: { unmatched: string[] } = { unmatched: [] };
@@ -20,6 +20,7 @@ export function useNockGuard(allowHosts?: RegExp): NockGuard {
   };
   beforeEach(() => {
     guard.unmatched = [];
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     if (allowHosts !== undefined) nock.enableNetConnect(allowHosts);
     nock.emitter.on('no match', onNoMatch);
@@ -29,6 +30,11 @@ export function useNockGuard(allowHosts?: RegExp): NockGuard {
     nock.abortPendingRequests();
     nock.cleanAll();
     nock.enableNetConnect();
+  });
+  // nock patches node:http and fetch for the whole jest worker; un-patch when this file is done so that later test
+  // files in the same worker talk to real sockets (nock re-activates when a later file requires it again).
+  afterAll(() => {
+    nock.restore();
   });
   return guard;
 }
