@@ -272,77 +272,104 @@ function nextLink(bundle: Json): string | undefined {
   return undefined;
 }
 
-/** Flattens per-key results in template order, drops invalid and other-patient resources, de-duplicates by type/id. */
+/**
+ * Flattens per-key results in template order, drops invalid and other-patient resources, de-duplicates by type/id
+ * keeping the latest meta.lastUpdated. One pass per key; within a key the Bundle-shape issues come before the
+ * per-resource ones, as they always have.
+ */
 function checkAndMerge(keys: readonly string[], perKey: Map<string, unknown[]>, patientId: string, issues: DataIssue[]): FhirResource[] {
   const out: Json[] = [];
-  const byRef = new Map<string, number>();
+  const byType = new Map<string, Map<string, number>>();
   const patientRef = `Patient/${patientId}`;
   for (const key of keys) {
-    for (const item of flatten(perKey.get(key) ?? [], key, issues)) {
+    const values = perKey.get(key);
+    if (values === undefined) continue;
+    let deferred: DataIssue[] | undefined;
+    const visit = (item: Json): void => {
       const type = item['resourceType'] as string;
-      const id = typeof item['id'] === 'string' ? item['id'] : undefined;
-      const ref = id === undefined ? undefined : `${type}/${id}`;
+      const rawId = item['id'];
+      const id = typeof rawId === 'string' ? rawId : undefined;
       if (type === 'OperationOutcome') {
-        issues.push({ code: 'server-outcome', message: 'The FHIR server reported an OperationOutcome', location: key });
-        continue;
+        (deferred ??= []).push({ code: 'server-outcome', message: 'The FHIR server reported an OperationOutcome', location: key });
+        return;
       }
       if (!belongsTo(item, type, id, patientRef)) {
-        issues.push({ code: 'other-patient', message: 'Resource belongs to another patient; dropped', ...(ref !== undefined ? { location: ref } : { location: key }) });
-        continue;
+        (deferred ??= []).push({ code: 'other-patient', message: 'Resource belongs to another patient; dropped', location: id === undefined ? key : `${type}/${id}` });
+        return;
       }
-      if (ref === undefined) {
+      if (id === undefined) {
         out.push(item);
-        continue;
+        return;
       }
-      const at = byRef.get(ref);
+      let ids = byType.get(type);
+      if (ids === undefined) {
+        ids = new Map();
+        byType.set(type, ids);
+      }
+      const at = ids.get(id);
       if (at === undefined) {
-        byRef.set(ref, out.length);
+        ids.set(id, out.length);
         out.push(item);
       } else if (lastUpdated(item) > lastUpdated(out[at] as Json)) {
         out[at] = item;
       }
+    };
+    for (const value of values) {
+      if (!isResource(value)) {
+        issues.push({ code: 'invalid-resource', message: 'Not a FHIR resource; dropped', location: key });
+      } else if (value['resourceType'] === 'Bundle') {
+        const entries = value['entry'];
+        if (entries === undefined) continue;
+        if (!Array.isArray(entries)) {
+          issues.push({ code: 'invalid-resource', message: 'Bundle.entry is not an array; dropped', location: key });
+          continue;
+        }
+        for (const entry of entries as unknown[]) {
+          const resource = isObject(entry) ? entry['resource'] : undefined;
+          if (isResource(resource)) visit(resource);
+          else issues.push({ code: 'invalid-resource', message: 'Bundle entry without a FHIR resource; dropped', location: key });
+        }
+      } else visit(value);
     }
+    if (deferred !== undefined) for (const issue of deferred) issues.push(issue);
   }
   return out as unknown as FhirResource[];
 }
 
-function flatten(values: readonly unknown[], key: string, issues: DataIssue[]): Json[] {
-  const out: Json[] = [];
-  for (const value of values) {
-    if (!isResource(value)) {
-      issues.push({ code: 'invalid-resource', message: 'Not a FHIR resource; dropped', location: key });
-    } else if (value['resourceType'] === 'Bundle') {
-      const entries = value['entry'];
-      if (entries !== undefined && !Array.isArray(entries)) {
-        issues.push({ code: 'invalid-resource', message: 'Bundle.entry is not an array; dropped', location: key });
-        continue;
-      }
-      for (const entry of (entries ?? []) as unknown[]) {
-        const resource = isObject(entry) ? entry['resource'] : undefined;
-        if (isResource(resource)) out.push(resource);
-        else issues.push({ code: 'invalid-resource', message: 'Bundle entry without a FHIR resource; dropped', location: key });
-      }
-    } else out.push(value);
-  }
-  return out;
-}
-
 function belongsTo(item: Json, type: string, id: string | undefined, patientRef: string): boolean {
   if (type === 'Patient') return `Patient/${id ?? ''}` === patientRef;
-  for (const element of ['subject', 'patient']) {
-    const ref = (item[element] as Json | undefined)?.['reference'];
-    if (ref === undefined) continue;
-    if (typeof ref !== 'string' || relativeReference(ref) !== patientRef) return false;
-  }
-  return true;
+  return referenceFits(item['subject'], patientRef) && referenceFits(item['patient'], patientRef);
 }
 
-/** `https://x/fhir/Patient/1/_history/2` → `Patient/1`. */
-function relativeReference(ref: string): string {
-  const parts = ref.split('/');
-  const h = parts.indexOf('_history');
-  const trimmed = h >= 0 ? parts.slice(0, h) : parts;
-  return trimmed.slice(-2).join('/');
+/** False when `element` carries a reference that is not to `patientRef`; an absent element or reference fits. */
+function referenceFits(element: unknown, patientRef: string): boolean {
+  if (element === undefined || element === null) return true;
+  const ref = (element as Json)['reference'];
+  if (ref === undefined) return true;
+  return typeof ref === 'string' && isRelativeReferenceTo(ref, patientRef);
+}
+
+/**
+ * Whether the last two path segments before any `_history` segment of `ref` equal `target`
+ * (`https://x/fhir/Patient/1/_history/2` → `Patient/1`), without splitting or building strings.
+ */
+export function isRelativeReferenceTo(ref: string, target: string): boolean {
+  let end = ref.length;
+  for (let from = 0; ; ) {
+    const h = ref.indexOf('_history', from);
+    if (h < 0) break;
+    const after = h + 8;
+    if ((h === 0 || ref.charCodeAt(h - 1) === 47) && (after === ref.length || ref.charCodeAt(after) === 47)) {
+      end = h === 0 ? 0 : h - 1;
+      break;
+    }
+    from = h + 1;
+  }
+  // Start of the second-to-last segment of ref[0, end).
+  let start = 0;
+  const last = end > 0 ? ref.lastIndexOf('/', end - 1) : -1;
+  if (last > 0) start = ref.lastIndexOf('/', last - 1) + 1;
+  return end - start === target.length && ref.startsWith(target, start);
 }
 
 function lastUpdated(item: Json): number {
