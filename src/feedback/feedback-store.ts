@@ -1,6 +1,7 @@
 /**
  * The feedback port: the card log (which recommendations each served card carried) and clinicians' feedback on
- * those cards, joined for per-recommendation statistics. Implementations commit before returning.
+ * those cards, joined for per-recommendation statistics. Implementations commit feedback before returning; card-log
+ * entries may be batched, but are written before any later feedback write, statistics or summary read, and on close.
  */
 import type { FeedbackSummary, SummaryQuery } from './summary';
 
@@ -43,6 +44,7 @@ export interface RecommendationStats {
 
 /** The store; every method throws AppError STORAGE_FAILED when the write cannot be committed. */
 export interface FeedbackStore {
+  /** Logs served cards (possibly batched: see the module note); throws STORAGE_FAILED when the store is closed or a write fails. */
   logCards(entries: readonly CardLogEntry[]): void;
   recordFeedback(serviceId: string, items: readonly FeedbackItem[], context: { readonly receivedAt: string; readonly iss?: string }): FeedbackReceipt;
   /** True when a write transaction can be opened now (readiness probe). */

@@ -45,8 +45,33 @@ function storageFailed(): AppError {
   return new AppError('STORAGE_FAILED', 'Feedback could not be stored; please retry.');
 }
 
-/** Opens (creating if needed) the SQLite store at `path` (":memory:" for tests). */
-export function openSqliteFeedbackStore(path: string): FeedbackStore {
+/** Card-log entries pending before a flush is forced from logCards itself. */
+const CARD_LOG_BATCH = 100;
+/** Longest a card-log entry waits in memory before its batch is written. */
+const CARD_LOG_DELAY_MS = 50;
+
+/** Options of the SQLite store. */
+export interface SqliteFeedbackStoreOptions {
+  /** Called (no PHI: a count only) when a card-log batch written outside logCards could not be committed. */
+  readonly onCardLogError?: (lostCards: number) => void;
+}
+
+/** The SQLite store, with an explicit flush of the batched card log. */
+export interface SqliteFeedbackStore extends FeedbackStore {
+  /** Writes every pending card-log entry in one transaction now; throws STORAGE_FAILED if that fails (entries dropped). */
+  flushCardLog(): void;
+}
+
+/**
+ * Opens (creating if needed) the SQLite store at `path` (":memory:" for tests).
+ *
+ * Card-log entries are batched in memory off the hook's hot path and written in one transaction when 100 are
+ * pending, 50 ms after the first pending one (unref'd timer), and synchronously before every feedback write,
+ * before the stats and summary reads (so feedback joins and counts see every card served before them) and on
+ * close(). Durability trade-off: a process crash loses at most the card-log rows of the last ~50 ms (analytics
+ * only, non-PHI); acknowledged feedback is unaffected: it is still committed with synchronous=FULL before the 200.
+ */
+export function openSqliteFeedbackStore(path: string, options: SqliteFeedbackStoreOptions = {}): SqliteFeedbackStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -112,15 +137,46 @@ export function openSqliteFeedbackStore(path: string): FeedbackStore {
     return { stored, duplicates: total - stored };
   });
 
+  let pending: CardLogEntry[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  const flushCardLog = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    try {
+      logCardsTx(batch);
+    } catch {
+      throw storageFailed();
+    }
+  };
+  /** Flushes where no caller can take the error (timer, before reads and feedback): the loss is reported instead. */
+  const flushQuietly = (): void => {
+    const count = pending.length;
+    try {
+      flushCardLog();
+    } catch {
+      options.onCardLogError?.(count);
+    }
+  };
+
   return {
     logCards(entries) {
-      try {
-        logCardsTx(entries);
-      } catch {
-        throw storageFailed();
+      if (!db.open) throw storageFailed();
+      for (const e of entries) pending.push(e);
+      if (pending.length >= CARD_LOG_BATCH) flushCardLog();
+      else if (timer === undefined && pending.length > 0) {
+        timer = setTimeout(flushQuietly, CARD_LOG_DELAY_MS);
+        timer.unref();
       }
     },
+    flushCardLog,
     recordFeedback(serviceId, items, context): FeedbackReceipt {
+      flushQuietly();
       try {
         db.pragma('synchronous = FULL');
         return recordTx(serviceId, items, context.receivedAt, context.iss ?? null);
@@ -141,9 +197,11 @@ export function openSqliteFeedbackStore(path: string): FeedbackStore {
       }
     },
     recommendationStats(): readonly RecommendationStats[] {
+      flushQuietly();
       return stats.all() as RecommendationStats[];
     },
     feedbackSummary(query) {
+      flushQuietly();
       try {
         return summarize(query);
       } catch {
@@ -151,6 +209,7 @@ export function openSqliteFeedbackStore(path: string): FeedbackStore {
       }
     },
     close() {
+      if (db.open) flushQuietly();
       if (db.open) db.close();
     },
   };

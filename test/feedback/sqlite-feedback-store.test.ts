@@ -83,4 +83,82 @@ describe('SQLite feedback store', () => {
     }
     expect(code).toBe('STORAGE_FAILED');
   });
+
+  describe('batched card log', () => {
+    const countRows = (path: string): number => {
+      const other = new Database(path, { readonly: true });
+      const n = (other.prepare('SELECT COUNT(*) AS n FROM card_log').get() as { n: number }).n;
+      other.close();
+      return n;
+    };
+    const fileStore = () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'fb.sqlite');
+      return { path, store: openSqliteFeedbackStore(path) };
+    };
+
+    it('keeps entries in memory until flushCardLog writes them in one go', () => {
+      const { path, store } = fileStore();
+      store.logCards([card('c1', ['R-A']), card('c2', ['R-B'])]);
+      expect(countRows(path)).toBe(0);
+      store.flushCardLog();
+      expect(countRows(path)).toBe(2);
+      store.close();
+    });
+
+    it('flushes by itself about 50 ms after the first pending entry', async () => {
+      const { path, store } = fileStore();
+      store.logCards([card('c1', ['R-A'])]);
+      expect(countRows(path)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(countRows(path)).toBe(1);
+      store.close();
+    });
+
+    it('flushes inside logCards once 100 entries are pending', () => {
+      const { path, store } = fileStore();
+      store.logCards(Array.from({ length: 99 }, (_, i) => card(`c${i}`, ['R-A'])));
+      expect(countRows(path)).toBe(0);
+      store.logCards([card('c99', ['R-A'])]);
+      expect(countRows(path)).toBe(100);
+      store.close();
+    });
+
+    it('writes pending entries on close', () => {
+      const { path, store } = fileStore();
+      store.logCards([card('c1', ['R-A'])]);
+      store.close();
+      expect(countRows(path)).toBe(1);
+    });
+
+    it('writes pending entries before a feedback write, so the join sees them', () => {
+      const { path, store } = fileStore();
+      store.logCards([card('c1', ['R-A'])]);
+      store.recordFeedback('svc', [{ card: 'c1', outcome: 'overridden', outcomeTimestamp: 't' }], { receivedAt: 'now' });
+      expect(countRows(path)).toBe(1);
+      store.close();
+    });
+
+    it('writes pending entries before the summary read', () => {
+      const store = openSqliteFeedbackStore(':memory:');
+      store.logCards([card('c1', ['R-A']), card('c2', ['R-A'])]);
+      const summary = store.feedbackSummary({ serviceId: 'svc' });
+      expect(summary.recommendations.map((r) => [r.recommendationId, r.served])).toEqual([['R-A', 2]]);
+      store.close();
+    });
+
+    it('reports a batch lost by a background flush as a count, never throws from the timer', async () => {
+      const lost: number[] = [];
+      const path = join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'fb.sqlite');
+      const store = openSqliteFeedbackStore(path, { onCardLogError: (n) => lost.push(n) });
+      const locker = new Database(path);
+      locker.pragma('busy_timeout = 0');
+      locker.exec('BEGIN EXCLUSIVE');
+      store.logCards([card('c1', ['R-A']), card('c2', ['R-A'])]);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      locker.exec('ROLLBACK');
+      locker.close();
+      expect(lost).toEqual([2]);
+      store.close();
+    });
+  });
 });

@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store';
-import type { FeedbackStore } from '../../src/feedback/feedback-store';
+import { openSqliteFeedbackStore, type SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store';
 import { prepareFeedbackSummary } from '../../src/feedback/summary';
 
 // Written through the real feedback store, read through a second connection on the same file: the summary
 // runs against exactly the tables the service writes.
 describe('feedback summary over the card log and feedback tables', () => {
   let dir: string;
-  let store: FeedbackStore;
+  let store: SqliteFeedbackStore;
   let reader: Database.Database;
   const SYSTEM = 'http://hcc-cds.org/fhir/CodeSystem/override-reason';
 
@@ -29,6 +28,8 @@ describe('feedback summary over the card log and feedback tables', () => {
 
   function serve(card: string, recs: string[], servedAt: string, serviceId = 'svc-a', kbVersion = 'kb-1'): void {
     store.logCards([{ cardUuid: card, serviceId, hookInstance: `hi-${card}`, recommendationIds: recs, kbVersion, servedAt }]);
+    // The card log is batched; the second connection below reads only committed rows.
+    store.flushCardLog();
   }
 
   it('counts served, accepted, overridden and ranks coded override reasons per recommendation', () => {

@@ -47,6 +47,18 @@ describe('§11 Feedback', () => {
     expect(t.store.recommendationStats()).toEqual([{ recommendationId: COUNTING_RECOMMENDATION, kbVersion: 'test-0.0.1', served: 1, accepted: 0, overridden: 1 }]);
   });
 
+  it('the batched card log is visible to the summary right after a hook call, and to the join right after feedback', async () => {
+    const t = buildTestApp();
+    const first = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
+    await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
+    const count = (): Array<[string, number, number, number]> =>
+      t.store.feedbackSummary({ serviceId: 'hcc-consensus-patient-view' }).recommendations.map((r) => [r.recommendationId, r.served, r.overridden, r.withoutFeedback]);
+    expect(count()).toEqual([[COUNTING_RECOMMENDATION, 2, 0, 2]]);
+    await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
+    await postFeedback(t, { feedback: [{ card: first.body.cards[0].uuid as string, outcome: 'overridden', outcomeTimestamp: now() }] }).expect(200);
+    expect(count()).toEqual([[COUNTING_RECOMMENDATION, 3, 1, 2]]);
+  });
+
   describe('400 for malformed feedback', () => {
     const t = buildTestApp();
     const item = () => ({ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now() });
