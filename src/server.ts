@@ -82,7 +82,7 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
     patients: loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios'), now: systemClock.now() }),
     bodyLimit: config.bodyLimit,
   });
-  const feedbackStore = openSqliteFeedbackStore(config.database);
+  const feedbackStore = openSqliteFeedbackStore(config.database, { onCardLogError: (cards) => logger.error({ cards }, 'card log write failed') });
   const app = createApp({
     config,
     engine,
