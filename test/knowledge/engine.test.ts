@@ -2,14 +2,10 @@ import type { FhirResource } from 'fhir/r4';
 import { loadEngine } from '../../src/knowledge/load-engine';
 import type { KnowledgeEngine } from '../../src/knowledge/create-engine';
 import { BootError } from '../../src/shared/errors';
-import { hookInputOf, loadScenarios, type Scenario } from '../scenarios/support/load-scenarios';
+import { hookInputOf, loadScenarios, scenarioByPath, type Scenario } from '../scenarios/support/load-scenarios';
 
 const scenarios = loadScenarios();
-const byPath = (fragment: string): Scenario => {
-  const s = scenarios.find((x) => x.path.includes(fragment));
-  if (s === undefined) throw new Error(`no scenario ${fragment}`);
-  return s;
-};
+const byPath = (fragment: string): Scenario => scenarioByPath(scenarios, fragment);
 let engine: KnowledgeEngine;
 beforeAll(() => {
   engine = loadEngine();

@@ -12,14 +12,10 @@ import { isFhirId, relativeReference } from '../../src/knowledge/fhir-id';
 import { loadEngine } from '../../src/knowledge/load-engine';
 import { pruneEmpty } from '../../src/knowledge/prune-empty';
 import type { HookInput } from '../../src/pipeline/engine';
-import { hookInputOf, loadScenarios, type Scenario } from '../scenarios/support/load-scenarios';
+import { hookInputOf, loadScenarios, scenarioByPath, type Scenario } from '../scenarios/support/load-scenarios';
 
 const scenarios = loadScenarios();
-const byPath = (fragment: string): Scenario => {
-  const s = scenarios.find((x) => x.path.includes(fragment));
-  if (s === undefined) throw new Error(`no scenario ${fragment}`);
-  return s;
-};
+const byPath = (fragment: string): Scenario => scenarioByPath(scenarios, fragment);
 let engine: KnowledgeEngine;
 beforeAll(() => {
   engine = loadEngine();

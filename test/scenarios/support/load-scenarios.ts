@@ -88,3 +88,10 @@ export function hookInputOf(s: Scenario): HookInput {
     language: s.language,
   };
 }
+
+/** The one vignette whose path contains `fragment` (throws when none does). */
+export function scenarioByPath(scenarios: readonly Scenario[], fragment: string): Scenario {
+  const found = scenarios.find((x) => x.path.includes(fragment));
+  if (found === undefined) throw new Error(`no scenario ${fragment}`);
+  return found;
+}
