@@ -184,9 +184,14 @@
       detail.innerHTML = root.HccMarkdown.render(card.detail); // sanitised: every input character escaped
       article.appendChild(detail);
     }
+    // The detail markdown already shows facts and evidence as an EHR would; the extension's structured copy is
+    // folded away so the card does not repeat itself.
     var own = card.extension && card.extension[OWN];
-    if (own && Array.isArray(own.recommendations) && own.recommendations.length > 0) article.appendChild(renderEvidence(own.recommendations, t));
-    if (own && Array.isArray(own.facts) && own.facts.length > 0) article.appendChild(renderFacts(own.facts, t));
+    var extension = el('details', 'card-extension');
+    extension.appendChild(el('summary', null, t('machineReadable')));
+    if (own && Array.isArray(own.recommendations) && own.recommendations.length > 0) extension.appendChild(renderEvidence(own.recommendations, t));
+    if (own && Array.isArray(own.facts) && own.facts.length > 0) extension.appendChild(renderFacts(own.facts, t));
+    if (extension.childNodes.length > 1) article.appendChild(extension);
     if (Array.isArray(card.suggestions) && card.suggestions.length > 0) article.appendChild(renderSuggestions(card, t, hooks));
     if (Array.isArray(card.links) && card.links.length > 0) article.appendChild(renderLinks(card.links, t));
     article.appendChild(renderFooter(card, t, hooks));
