@@ -134,6 +134,12 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
       compileFhirServerAllowlist([pattern]);
     } catch (error) {
       problems.push(`allowedFhirServers[${i}]: ${(error as Error).message}`);
+      return;
+    }
+    // CDS Hooks 2.0 § Request: fhirServer MUST be https when it serves production data; the access token
+    // travels with every FHIR call, so plain http is allowed in production only on this machine.
+    if (options.production && /^http:\/\//i.test(pattern) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])([:/]|$)/i.test(pattern)) {
+      problems.push(`allowedFhirServers[${i}]: plain http is allowed in production only for loopback hosts (CDS Hooks 2.0: fhirServer MUST be https for production data)`);
     }
   });
   const fhirMaxBodyBytes = file.fhirMaxBodyBytes ?? CONFIG_DEFAULTS.fhirMaxBodyBytes;

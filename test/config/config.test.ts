@@ -99,6 +99,14 @@ describe('configuration contract (HCC_CDS_CONFIG)', () => {
     expect(problemsOf(() => parseConfig(bad, { production: false, origin: 't' }))[0]).toMatch(/^allowedFhirServers\[0\]/);
   });
 
+  it('in production, allows plain-http FHIR servers only on loopback (CDS Hooks 2.0: https for production data)', () => {
+    const remote = { ...valid, allowedFhirServers: ['http://fhir.example.org/*', 'http://127.0.0.1:*', 'http://localhost:8080/fhir/*'] };
+    const problems = problemsOf(() => parseConfig(remote, { production: true, origin: 't' }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^allowedFhirServers\[0\]: plain http .* loopback/);
+    expect(() => parseConfig(remote, { production: false, origin: 't' })).not.toThrow();
+  });
+
   it('refuses out-of-range numbers and a bad body limit', () => {
     const problems = problemsOf(() => parseConfig({ ...valid, deadlineMs: 5, pageCap: 0, bodyLimit: 'lots' }, { production: false, origin: 't' }));
     expect(problems).toHaveLength(3);
