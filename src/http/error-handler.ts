@@ -25,9 +25,18 @@ export interface HttpErrorAnswer {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+/**
+ * Known non-AppError failures of express itself, as catalogue errors: the router's decodeURIComponent of a route
+ * parameter throws URIError (status 400) on a malformed percent-encoding; its message echoes the path, so it is replaced.
+ */
+function fromFrameworkError(error: unknown): AppError | undefined {
+  if (error instanceof URIError) return new AppError('REQUEST_INVALID', 'Request URL has a malformed percent-encoding.');
+  return undefined;
+}
+
 /** Turns any thrown value into the answer the client sees. */
 export function toHttpError(error: unknown): HttpErrorAnswer {
-  const appError = error instanceof AppError ? error : new AppError('INTERNAL', 'Internal error.');
+  const appError = error instanceof AppError ? error : (fromFrameworkError(error) ?? new AppError('INTERNAL', 'Internal error.'));
   const entry = ERROR_CATALOGUE[appError.code];
   const text = FIXED_MESSAGES[appError.code] ?? appError.message;
   const locations = FIXED_MESSAGES[appError.code] === undefined ? appError.locations : [];
@@ -56,7 +65,7 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
     // The reason logged is the text the caller receives (catalogue-safe: no PHI, no token), e.g. why a FHIR fetch failed.
     const reason = answer.body.issue[0]?.details.text;
     if (reason !== undefined && answer.code !== 'AUTH_INVALID_TOKEN') res.locals['errorReason'] = reason;
-    if (!(error instanceof AppError)) {
+    if (!(error instanceof AppError) && answer.code === 'INTERNAL') {
       logger.error({ errName: error instanceof Error ? error.name : typeof error, frames: stackFrames(error) }, 'unexpected error');
     } else if (answer.code === 'AUTH_INVALID_TOKEN') {
       const reason = authFailureReason(error);

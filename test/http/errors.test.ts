@@ -56,6 +56,18 @@ describe('HTTP errors as OperationOutcome', () => {
     await request(t.app).post(fb).set('Authorization', t.auth(fb)).send({ feedback: [] }).expect(404);
   });
 
+  it('a malformed percent-encoding in the path → 400 invalid (never 500), without echoing the path, with CORS headers', async () => {
+    for (const path of ['/cds-services/%ZZ', '/cds-services/%E0%A4%A', '/cds-services/%E0%A4%A/feedback']) {
+      const res = await request(t.app).post(path).set('Authorization', t.auth(path)).set('Origin', 'https://sandbox.cds-hooks.org').send(patientViewRequest());
+      expect([path, res.status]).toEqual([path, 400]);
+      expectOutcome(res.body, 'invalid');
+      expect(JSON.stringify(res.body)).not.toContain('%');
+      expect(res.headers['access-control-allow-origin']).toBe('https://sandbox.cds-hooks.org');
+    }
+    await request(t.app).get('/cds-services/%ZZ').expect(400);
+    expect(t.logs.join('')).not.toContain('unexpected error');
+  });
+
   it('an unexpected failure → 500 INTERNAL with a generic message; logged by name, without its message', async () => {
     const base = createCountingEngine();
     const failing: Engine = {
