@@ -56,6 +56,11 @@ describe.each(scenarios.map((s) => [s.path, s] as const))('%s', (_path, scenario
     for (const id of want.critical ?? []) {
       expect(cardsNaming(result.cards, id).map((c) => c.indicator)).toContain('critical');
     }
+    for (const id of want.warning ?? []) {
+      const indicators = cardsNaming(result.cards, id).map((c) => c.indicator);
+      expect(indicators).toContain('warning');
+      expect(indicators).not.toContain('critical');
+    }
     for (const [id, facts] of Object.entries(want.cardFacts ?? {})) {
       const listed = cardsNaming(result.cards, id).flatMap((c) => (own(c).facts ?? []).map((f) => f.name));
       for (const fact of facts) expect({ id, fact, listed: listed.includes(fact) }).toEqual({ id, fact, listed: true });

@@ -16,6 +16,8 @@ export interface Expectations {
   readonly notEvaluable?: readonly { readonly id: string; readonly missingFacts?: readonly string[] }[];
   /** Recommendations whose card must be critical (order hooks). */
   readonly critical?: readonly string[];
+  /** Recommendations whose card must be a warning and not critical. */
+  readonly warning?: readonly string[];
   /** Facts each named recommendation's card must list in its extension. */
   readonly cardFacts?: Readonly<Record<string, readonly string[]>>;
 }
