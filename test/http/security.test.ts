@@ -1,5 +1,6 @@
 /** cds-hooks.md §11 "Security" at the HTTP level (CDS Hooks 2.0 § Trusting CDS Clients). */
 import { createHmac, randomUUID } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { SANDBOX_ISSUER } from '../../src/auth/sandbox-issuer';
@@ -113,6 +114,40 @@ describe('§11 Security: JWT at the HTTP edge', () => {
     const hostAud = (host: string) => `http://${host}${PV}`;
     await request(direct.app).post(PV).set('Host', 'cds.local:3000').set('Authorization', `Bearer ${client.token(hostAud('cds.local:3000'))}`).send(patientViewRequest()).expect(200);
     await request(direct.app).post(PV).set('Host', 'cds.local:3000').set('Authorization', `Bearer ${client.token(AUD)}`).send(patientViewRequest()).expect(401);
+  });
+
+  it('aud ignores X-Forwarded-Host/-Proto and the Host header when publicBaseUrl is configured', async () => {
+    const spoofed = `https://evil.example${PV}`;
+    for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' }]) {
+      await send(`Bearer ${t.client.token(spoofed)}`).set(headers).expect(401);
+      await send(`Bearer ${t.client.token(AUD)}`).set(headers).expect(200);
+    }
+  });
+
+  it('an absolute-form request target (RFC 9112 §3.2.2) is checked against the path only, not pasted into aud', async () => {
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const status = (token: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const body = JSON.stringify(patientViewRequest());
+        const socket = connect(port, '127.0.0.1');
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+        socket.write(
+          `POST http://evil.example${PV} HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer ${token}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      });
+    try {
+      expect(await status(t.client.token(AUD))).toBe('HTTP/1.1 200 OK');
+      expect(await status(t.client.token(`${TEST_BASE_URL}http://evil.example${PV}`))).toBe('HTTP/1.1 401 Unauthorized');
+      expect(await status(t.client.token(`http://evil.example${PV}`))).toBe('HTTP/1.1 401 Unauthorized');
+    } finally {
+      server.close();
+    }
   });
 
   it('the sandbox issuer is refused when the configuration does not list it (production configs)', async () => {
