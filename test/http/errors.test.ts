@@ -31,6 +31,26 @@ describe('HTTP errors as OperationOutcome', () => {
     expectOutcome(res.body, 'invalid');
   });
 
+  it('a body that is not valid UTF-8 (RFC 8259 §8.1) → 400 naming the body, not silently decoded with U+FFFD', async () => {
+    const text = JSON.stringify(patientViewRequest({ extension: { 'org.example': { note: 'NOTE' } } }));
+    // Latin-1 "é" (0xE9) inside a JSON string: valid JSON bytes, invalid UTF-8.
+    const raw = Buffer.from(text.replace('"NOTE"', '"NOTE\u00e9"'), 'latin1');
+    const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', 'application/json').serialize((b: Buffer) => b as unknown as string).send(raw as unknown as object).expect(400);
+    expectOutcome(res.body, 'invalid');
+    expect(res.body.issue[0].details.text).toBe('Request body is not valid UTF-8.');
+    expect(res.body.issue[0].expression).toEqual(['$']);
+    const ok = Buffer.from(text.replace('"NOTE"', '"NOTE\u00e9"'), 'utf8');
+    await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', 'application/json; charset=utf-8').serialize((b: Buffer) => b as unknown as string).send(ok as unknown as object).expect(200);
+  });
+
+  it('content-type variants: charset=utf-8 and application/fhir+json accepted; a non-UTF charset → 415', async () => {
+    const body = JSON.stringify(patientViewRequest());
+    for (const type of ['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/fhir+json']) {
+      await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', type).send(body).expect(200);
+    }
+    expectOutcome((await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', 'application/json; charset=iso-8859-1').send(body).expect(415)).body, 'not-supported');
+  });
+
   it('body over the configured limit → 413', async () => {
     const big = patientViewRequest({ extension: { 'org.example': { padding: 'x'.repeat(4000) } } });
     const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(big).expect(413);
