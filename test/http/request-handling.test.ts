@@ -106,6 +106,53 @@ describe('§11 Request handling: 400 with an OperationOutcome naming the bad mem
     expectValidCdsResponse(res.body);
     expect(res.body.cards[0].suggestions[0].actions[0].resourceId).toBe('MedicationRequest/request-123');
   });
+
+  it('a body with thousands of invalid members gets a bounded 400 (first problems only) and a bounded log line', async () => {
+    const prefetch: Record<string, unknown> = {};
+    for (let i = 0; i < 3000; i++) prefetch[`k${i}`] = 1;
+    prefetch['y'.repeat(50_000)] = 2;
+    const logsBefore = t.logs.length;
+    const res = await post(t, PV, patientViewRequest({ prefetch })).expect(400);
+    expect(res.body.issue[0].expression[0]).toBe('prefetch.k0');
+    expect(res.body.issue[0].expression.length).toBeLessThanOrEqual(10);
+    expect(res.body.issue[0].details.text).toMatch(/more problems?\)$/);
+    expect(JSON.stringify(res.body).length).toBeLessThan(4000);
+    const fb = `${PV}/feedback`;
+    const bad = await request(t.app).post(fb).set('Authorization', t.auth(fb)).send({ feedback: Array.from({ length: 3000 }, () => ({ outcome: 'maybe' })) }).expect(400);
+    expect(bad.body.issue[0].expression.length).toBeLessThanOrEqual(10);
+    expect(JSON.stringify(bad.body).length).toBeLessThan(4000);
+    expect(Math.max(...t.logs.slice(logsBefore).map((line) => line.length))).toBeLessThan(4000);
+  });
+
+  it('__proto__ / constructor members in the body, context, prefetch and feedback pollute nothing and never 500', async () => {
+    const inject = (json: string, at: string, extra: string) => json.replace(at, `${at}${extra},`);
+    const proto = '"__proto__":{"polluted":"yes","patientId":"evil"},"constructor":{"prototype":{"polluted":"yes"}}';
+    let text = JSON.stringify(patientViewRequest());
+    text = inject(text, '{', proto);
+    text = inject(text, '"context":{', proto);
+    text = inject(text, '"prefetch":{', '"__proto__":{"resourceType":"Patient","id":"evil"}');
+    const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', 'application/json').send(text);
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(res.body);
+    const fb = `${PV}/feedback`;
+    const feedback = `{${proto},"feedback":[{${proto},"card":"8f6a2b1e-0000-4000-8000-000000000001","outcome":"overridden","outcomeTimestamp":"2024-01-01T00:00:00Z"}]}`;
+    expect((await request(t.app).post(fb).set('Authorization', t.auth(fb)).set('Content-Type', 'application/json').send(feedback)).status).toBe(200);
+    const probe: Record<string, unknown> = {};
+    expect([probe['polluted'], probe['patientId'], Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')]).toEqual([undefined, undefined, false]);
+  });
+
+  it('deeply nested JSON (200 000 levels) in context, prefetch or extension → a 4xx or 200, never a 500', async () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    const base = JSON.stringify(patientViewRequest({ extension: { 'org.example': { a: 'DEEP' } } }));
+    for (const text of [
+      base.replace('"context":{', `"context":{"deep":${deep},`),
+      base.replace('"prefetch":{', `"prefetch":{"deep":{"resourceType":"Basic","a":${deep}},`),
+      base.replace('"DEEP"', deep),
+    ]) {
+      const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).set('Content-Type', 'application/json').send(text);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
 });
 
 describe('§11 Request handling: fhirServer allowlist (SSRF guard)', () => {

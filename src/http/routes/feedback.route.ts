@@ -9,6 +9,7 @@ import type { FeedbackItem, FeedbackStore } from '../../feedback/feedback-store'
 import type { ServiceRegistry } from '../../services/registry';
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
+import { invalidRequest } from '../invalid-request';
 
 /** What the feedback route needs. */
 export interface FeedbackRouteDeps {
@@ -25,7 +26,7 @@ export function feedbackRoute(deps: FeedbackRouteDeps): RequestHandler<{ id: str
     res.locals['service'] = service.id;
     const problems = validateFeedbackRequest(req.body);
     if (problems.length > 0) {
-      throw new AppError('REQUEST_INVALID', problems.map((p) => p.message).join('; '), problems.map((p) => p.location));
+      throw invalidRequest(problems);
     }
     const items = (req.body as { feedback: readonly FeedbackItem[] }).feedback;
     const client = res.locals['client'] as { iss?: string } | undefined;

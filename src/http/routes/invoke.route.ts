@@ -10,6 +10,7 @@ import type { Language } from '../../pipeline/engine';
 import { runService, type RunServiceDeps } from '../../pipeline/run-service';
 import type { ServiceRegistry } from '../../services/registry';
 import { AppError } from '../../shared/errors';
+import { invalidRequest } from '../invalid-request';
 import type { AppLogger } from '../../shared/logger';
 import { languageFrom } from '../language';
 
@@ -43,7 +44,7 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
     }
     const problems = validateHookRequest(service.hook, body);
     if (problems.length > 0) {
-      throw new AppError('REQUEST_INVALID', problems.map((p) => p.message).join('; '), problems.map((p) => p.location));
+      throw invalidRequest(problems);
     }
     const request = body as unknown as CdsRequest;
     const language = languageFrom(req.get('accept-language'), deps.defaultLanguage);
