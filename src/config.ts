@@ -154,6 +154,9 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     );
   }
   if (options.production && file.corsOrigins.includes('*')) warnings.push('corsOrigins contains "*" in production');
+  if (options.production && file.publicBaseUrl === undefined) {
+    warnings.push('publicBaseUrl is not set: the JWT audience is checked against the Host header of each request; set it to the URL the EHR calls');
+  }
   const database = file.database === ':memory:' ? file.database : resolve(options.baseDir ?? process.cwd(), file.database);
   const config: Config = {
     trustedIssuers,

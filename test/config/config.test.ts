@@ -107,6 +107,11 @@ describe('configuration contract (HCC_CDS_CONFIG)', () => {
     expect(() => parseConfig(remote, { production: false, origin: 't' })).not.toThrow();
   });
 
+  it('warns in production when publicBaseUrl is missing (aud would follow the Host header)', () => {
+    expect(parseConfig(valid, { production: true, origin: 't' }).warnings.some((w) => /publicBaseUrl/.test(w))).toBe(true);
+    expect(parseConfig({ ...valid, publicBaseUrl: 'https://cds.example.org' }, { production: true, origin: 't' }).warnings.some((w) => /publicBaseUrl/.test(w))).toBe(false);
+  });
+
   it('refuses out-of-range numbers and a bad body limit', () => {
     const problems = problemsOf(() => parseConfig({ ...valid, deadlineMs: 5, pageCap: 0, bodyLimit: 'lots' }, { production: false, origin: 't' }));
     expect(problems).toHaveLength(3);
