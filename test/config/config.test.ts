@@ -34,7 +34,8 @@ function writeConfig(content: string): string {
 
 describe('configuration contract (HCC_CDS_CONFIG)', () => {
   it('accepts a valid file, applies defaults, resolves the database path and freezes the result', () => {
-    const { config, warnings } = parseConfig(valid, { production: true, origin: 'test', baseDir: '/srv/hcc' });
+    const { config, warnings } = parseConfig({ ...valid, publicBaseUrl: 'https://cds.example.org/' }, { production: true, origin: 'test', baseDir: '/srv/hcc' });
+    expect(config.publicBaseUrl).toBe('https://cds.example.org');
     expect(config.database).toBe('/srv/hcc/var/feedback.sqlite');
     expect(config.bodyLimit).toBe('1mb');
     expect(config.deadlineMs).toBe(3000);
