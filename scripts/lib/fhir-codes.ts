@@ -1,6 +1,6 @@
 /**
  * Code systems and codes used by the record generator; every code here is taken from
- * /work/shared/reference/data-conventions.md and reference/clinical.md §7 (LOINC, SNOMED CT, ICD-10-CM, ATC,
+ * ../shared/reference/data-conventions.md and reference/clinical.md §7 (LOINC, SNOMED CT, ICD-10-CM, ATC,
  * RxNorm, UCUM, the project's local systems).
  */
 

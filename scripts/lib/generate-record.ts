@@ -1,6 +1,6 @@
 /**
  * Generates realistic FHIR R4 patient records of a chosen size following
- * /work/shared/reference/data-conventions.md: an HCC patient on atezolizumab + bevacizumab after TACE/HAIC,
+ * ../shared/reference/data-conventions.md: an HCC patient on atezolizumab + bevacizumab after TACE/HAIC,
  * with several years of labs (LOINC, UCUM, referenceRange), staging, ECOG, clinician assertions, responses
  * and CTCAE-graded adverse events. Used by the benchmark and by the reliability tests.
  */
