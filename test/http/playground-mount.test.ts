@@ -16,14 +16,14 @@ import { createLogger } from '../../src/shared/logger';
 import { createCountingEngine } from '../support/counting-engine';
 import { patientViewRequest } from '../support/hook-requests';
 import { loadProjectServices } from '../support/project-services';
-import { createCdsClient } from '../support/cds-client-keys';
+import { createIssuer } from '../../scripts/lib/jwt-signer';
 import { NO_FHIR } from '../support/test-app';
 
 const BASE = 'http://playground.test';
 const PV = '/cds-services/hcc-consensus-patient-view';
 
 function buildApp(mode: 'development' | 'production' | 'none'): { app: express.Express; devSigner?: DevSigner } {
-  const client = createCdsClient();
+  const client = createIssuer('https://ehr.test.example');
   const devSigner = mode === 'development' ? createDevSigner() : undefined;
   const issuers: TrustedIssuerConfig[] = [{ iss: client.iss, jwks: client.jwks }];
   if (devSigner !== undefined) issuers.push({ iss: devSigner.issuer, jwks: devSigner.jwks });

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../../src/config/project-root';
-import { createCdsClient } from '../support/cds-client-keys';
+import { createIssuer } from '../../scripts/lib/jwt-signer';
 
 jest.setTimeout(60_000);
 
@@ -86,7 +86,7 @@ describe('Docker runtime stage layout (materialised from the Dockerfile)', () =>
   });
 
   it('serves the playground page and its scenario patients in production mode, without the dev-token endpoint', async () => {
-    const client = createCdsClient('https://ehr.image.example');
+    const client = createIssuer('https://ehr.image.example');
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ trustedIssuers: [{ iss: client.iss, jwks: client.jwks }], allowedFhirServers: [], corsOrigins: [], language: 'en', database: ':memory:' }));
     const child = spawn(process.execPath, ['dist/src/server.js'], {
       cwd: dir,

@@ -4,7 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { SANDBOX_ISSUER } from '../../src/auth/sandbox-issuer';
-import { b64url, createCdsClient } from '../support/cds-client-keys';
+import { b64url, createIssuer } from '../../scripts/lib/jwt-signer';
 import { expectValidCdsResponse } from '../support/expect-valid-cds-response';
 import { patientViewRequest } from '../support/hook-requests';
 import { buildTestApp, TEST_BASE_URL } from '../support/test-app';
@@ -31,7 +31,7 @@ describe('§11 Security: JWT at the HTTP edge', () => {
   });
 
   it('RS384 is accepted too', async () => {
-    const rsa = createCdsClient('https://rsa-ehr.example', 'RS384');
+    const rsa = createIssuer('https://rsa-ehr.example', undefined, 'RS384');
     const r = buildTestApp({ client: rsa });
     await request(r.app).post(PV).set('Authorization', `Bearer ${rsa.token(AUD)}`).send(patientViewRequest()).expect(200);
   });
@@ -53,7 +53,7 @@ describe('§11 Security: JWT at the HTTP edge', () => {
     const [h = '', p = '', s = ''] = valid.split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
     const now = Math.floor(Date.now() / 1000);
-    const other = createCdsClient(t.client.iss);
+    const other = createIssuer(t.client.iss);
     const variants: Record<string, string> = {
       'payload altered (aud kept, exp extended)': `${h}.${b64url({ ...payload, exp: now + 3000 })}.${s}`,
       'signature altered': `${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`,
@@ -94,7 +94,7 @@ describe('§11 Security: JWT at the HTTP edge', () => {
   });
 
   it('tenant is enforced when the issuer profile requires it', async () => {
-    const client = createCdsClient('https://tenant-ehr.example');
+    const client = createIssuer('https://tenant-ehr.example');
     const tt = buildTestApp({ client, config: { trustedIssuers: [{ iss: client.iss, jwks: client.jwks, tenant: 'hospital-a' }] } });
     const go = (claims: Record<string, unknown>) => request(tt.app).post(PV).set('Authorization', `Bearer ${client.token(AUD, claims)}`).send(patientViewRequest());
     await go({ tenant: 'hospital-a' }).expect(200);
@@ -103,13 +103,13 @@ describe('§11 Security: JWT at the HTTP edge', () => {
   });
 
   it("a per-issuer configured audience is accepted (EHRs that set aud by configuration)", async () => {
-    const client = createCdsClient('https://epic-like.example');
+    const client = createIssuer('https://epic-like.example');
     const tt = buildTestApp({ client, config: { trustedIssuers: [{ iss: client.iss, jwks: client.jwks, audience: 'urn:hcc-cds' }] } });
     await request(tt.app).post(PV).set('Authorization', `Bearer ${client.token('urn:hcc-cds')}`).send(patientViewRequest()).expect(200);
   });
 
   it('aud is the public base URL when configured, else protocol + host of the request', async () => {
-    const client = createCdsClient();
+    const client = createIssuer('https://ehr.test.example');
     const direct = buildTestApp({ client, config: { publicBaseUrl: undefined } as object });
     const hostAud = (host: string) => `http://${host}${PV}`;
     await request(direct.app).post(PV).set('Host', 'cds.local:3000').set('Authorization', `Bearer ${client.token(hostAud('cds.local:3000'))}`).send(patientViewRequest()).expect(200);
