@@ -48,27 +48,26 @@ export interface SuggestionRef {
   readonly when?: ConditionNode;
 }
 
-/** The card part of a recommendation (patient-view). */
-export interface CardSpec {
+/** What every card template carries: indicator, texts and suggestions (CDS Hooks § Card). */
+export interface CardText {
   readonly indicator: Indicator;
-  readonly indicatorRules?: readonly { readonly when: ConditionNode; readonly indicator: Indicator }[];
   readonly summary: LocalizedText;
   readonly detail: LocalizedText;
   readonly selectionBehavior?: 'at-most-one' | 'any';
   readonly suggestions?: readonly SuggestionRef[];
 }
 
+/** The card part of a recommendation (patient-view). */
+export interface CardSpec extends CardText {
+  readonly indicatorRules?: readonly { readonly when: ConditionNode; readonly indicator: Indicator }[];
+}
+
 /** A safety rule checked against a selected draft order (order-select / order-sign). */
-export interface OrderCheck {
+export interface OrderCheck extends CardText {
   readonly id: string;
   readonly orderClasses: readonly string[];
   readonly when: ConditionNode;
   readonly requiredFacts?: readonly string[];
-  readonly indicator: Indicator;
-  readonly summary: LocalizedText;
-  readonly detail: LocalizedText;
-  readonly selectionBehavior?: 'at-most-one' | 'any';
-  readonly suggestions?: readonly SuggestionRef[];
 }
 
 /** One recommendation file. */
