@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
   evaluate: './commands/evaluate',
   kb: './commands/kb',
   'demo-fhir': './commands/demo-fhir',
+  cohort: './commands/cohort',
 };
 
 function loadCommand(name: string): CliCommand | undefined {
