@@ -70,6 +70,8 @@ export interface CompiledMappedFact {
   readonly unidentifiedIsUnknown: boolean;
   readonly molarMass?: number;
   readonly acceptUnits?: readonly string[];
+  /** Units as written → UCUM (fhir-mappings/unit-aliases.yaml and a site profile's), applied before conversion. */
+  readonly unitAliases: ReadonlyMap<string, string>;
   /** Data-quality limits in the canonical unit (fact-mapping.schema.json `plausible`); outside or non-finite = implausible. */
   readonly plausible?: { readonly min: number; readonly max: number };
   /** For baseline facts: the fact whose sources are reused; for reference-range facts: the fact they bound. */
@@ -105,7 +107,7 @@ export interface MappingConfig {
   readonly orders: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet };
 }
 
-/** Everything compiled from fhir-mappings/. */
+/** Everything compiled from fhir-mappings/ (with a site profile's additions). */
 export interface Compiled {
   /** Mapped facts in dependency order. */
   readonly mapped: readonly CompiledMappedFact[];
