@@ -63,7 +63,12 @@ export function mergeReports(reports: readonly CohortReport[], options: { readon
     },
     cardsPerPatient: CARD_BINS.map((cards) => ({
       cards,
-      patients: inputs.map((r): Cell => r.cardsPerPatient.find((b) => b.cards === cards)?.patients ?? 0).reduce(add),
+      patients: inputs
+        .map((r): Cell => {
+          const bin = r.cardsPerPatient.find((b) => b.cards === cards);
+          return bin === undefined ? 0 : bin.patients;
+        })
+        .reduce(add),
     })),
     cardsByIndicator: mergeRows(inputs.map((r) => r.cardsByIndicator), (c) => c.indicator, (a, b) => ({ indicator: a.indicator, cards: add(a.cards, b.cards), patients: add(a.patients, b.patients) })),
     recommendations: mergeRows(inputs.map((r) => r.recommendations), (r) => r.id, (a, b) => ({
