@@ -106,9 +106,13 @@ describe('hcc-cds cohort', () => {
 });
 
 describe('hcc-cds cohort merge', () => {
+  beforeAll(async () => {
+    await runCohort({ input: join(work, 'export'), outDir: join(work, 'site'), workers: 0, minCell: 5, at: AT, workDir: work });
+  }, 120_000);
+
   it('exit 0: internal reports give an exact internal result and a shareable one; shareable inputs a shareable one', () => {
     const out = join(work, 'merged');
-    const internal = join(work, 'out', 'report.internal.json');
+    const internal = join(work, 'site', 'report.internal.json');
     const r = cli('cohort', 'merge', internal, internal, '--out', out);
     expect(r.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['report.html', 'report.internal.json', 'report.json']);
@@ -116,7 +120,7 @@ describe('hcc-cds cohort merge', () => {
     // 12 / 6 / 4: the 4 is hidden, and the 6 with it (else 22 − 12 − 6 gives it back).
     expect(read(join(out, 'report.json')).patients).toEqual({ read: 22, withHccDiagnosis: 12, withoutHccDiagnosis: null, hccDiagnosisUnknown: null, failed: 0 });
     const shared = join(work, 'merged-shared');
-    const s = cli('cohort', 'merge', join(work, 'out', 'report.json'), join(work, 'out', 'report.json'), '--out', shared);
+    const s = cli('cohort', 'merge', join(work, 'site', 'report.json'), join(work, 'site', 'report.json'), '--out', shared);
     expect(s.status).toBe(0);
     expect(readdirSync(shared).sort()).toEqual(['report.html', 'report.json']);
     expect(read(join(shared, 'report.json')).patients).toEqual({ read: 22, withHccDiagnosis: 12, withoutHccDiagnosis: null, hccDiagnosisUnknown: null, failed: 0 });
