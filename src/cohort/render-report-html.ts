@@ -97,7 +97,8 @@ export function renderReportHtml(report: CohortReport): string {
   const codesNote = [
     u.available ? '' : `Not available: ${escapeHtml(u.note ?? '')}.`,
     u.rows.length > TABLE_ROWS ? `The first ${TABLE_ROWS} of ${u.rows.length} rows; report.json lists them all.` : '',
-    u.suppressedRows > 0 ? `${u.suppressedRows} codes carried by fewer than ${m} patients are not shown.` : '',
+    u.suppressedRows > 0 ? `${u.suppressedRows} code${u.suppressedRows === 1 ? '' : 's'} carried by fewer than ${m} patients ${u.suppressedRows === 1 ? 'is' : 'are'} not shown.` : '',
+    u.available && u.rows.length === 0 ? 'No code in the rows shown.' : '',
   ].filter((s) => s !== '').join(' ');
   const input = report.input;
   const inputRows = [
@@ -134,10 +135,10 @@ ${section('Patients', 'chart-patients', patients)}
 ${section('Cards per patient', 'chart-cards-per-patient', bins)}
 ${section('Cards by indicator', 'chart-indicators', indicators)}
 ${section('Recommendations: firing and not-evaluable rate', 'chart-recommendations', recs, 'Rates are of the patients evaluated (read − failed).')}
-${section('Missing inputs that block most recommendations', 'chart-missing', missing)}
-${section('Data issues by kind', 'chart-issues', issues)}
+${report.missingInputs.length > 0 ? section('Missing inputs that block most recommendations', 'chart-missing', missing) : section('Missing inputs that block most recommendations', undefined, '', 'No recommendation was blocked by missing data.')}
+${report.dataIssues.length > 0 ? section('Data issues by kind', 'chart-issues', issues) : section('Data issues by kind', undefined, '', 'No data issue was reported.')}
 ${section('Unrecognised codes (what a site profile should map next)', u.available && u.rows.length > 0 ? 'chart-unrecognised' : undefined, codes, codesNote)}
-${section('Input', undefined, table(['', ''], inputRows, 'table-input'))}
+${section('Input', undefined, table(['input', 'value'], inputRows, 'table-input'))}
 <script type="application/json" id="report-data">${json}</script>
 <script>${chartJsBundle()}</script>
 <script>${REPORT_CHARTS_SCRIPT}</script>

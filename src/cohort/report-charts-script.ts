@@ -12,6 +12,12 @@ export const REPORT_CHARTS_SCRIPT = String.raw`
     var canvas = document.getElementById(id);
     if (!canvas) return;
     config.options = Object.assign({ animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: config.data.datasets.length > 1 } } }, config.options || {});
+    config.data.datasets.forEach(function (d) { d.maxBarThickness = 28; });
+    // A horizontal chart gets 22 px per row so that every label is shown.
+    if (config.options.indexAxis === 'y') {
+      canvas.parentElement.style.height = Math.max(160, 60 + 22 * config.data.labels.length) + 'px';
+      config.options.scales = Object.assign({ y: { ticks: { autoSkip: false } } }, config.options.scales || {});
+    }
     new Chart(canvas, config);
     drawn += 1;
   }

@@ -1,7 +1,7 @@
 /**
  * A small hand-built cohort for the cohort tests: copies of two scenario fixtures (an HCC patient on
  * atezolizumab + bevacizumab with a grade-2 irAE, and the same record without any Condition) and of a patient with
- * one local, unmapped diagnosis code, written as a Bulk Data export (one NDJSON file per type) with known
+ * one local, unmapped diagnosis code (the last two with an ALT result without a value), written as a Bulk Data export (one NDJSON file per type) with known
  * malformed lines. Each copy gets its own patient id and resource ids, as a FHIR server's export would.
  */
 import { readFileSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
@@ -40,6 +40,11 @@ function noHccRecord(): FhirResource[] {
   ];
 }
 
+/** An ALT result without a value: a data issue (no-value) on every record that carries it. */
+function altWithoutValue(patientId: string): FhirResource {
+  return { resourceType: 'Observation', id: 'alt-no-value', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '1742-6' }] }, subject: { reference: `Patient/${patientId}` }, effectiveDateTime: '2025-05-30' };
+}
+
 function localLabs(patientId: string): FhirResource[] {
   return [1, 2].map((n) => ({
     resourceType: 'Observation',
@@ -54,10 +59,10 @@ function localLabs(patientId: string): FhirResource[] {
 
 /** The record of one patient of `kind` (original ids; `withCopyId` gives it its own). */
 export function baseRecord(kind: Kind): FhirResource[] {
-  if (kind === 'noHcc') return noHccRecord();
+  if (kind === 'noHcc') return [...noHccRecord(), altWithoutValue('pt-n')];
   const resources = fixture(kind === 'hcc' ? 'r-ae-1-fires-grade-2-irae.json' : 'r-ae-1-not-evaluable-no-hcc-diagnosis-on-record.json');
   const patientId = resources[0]!.id!;
-  return kind === 'hcc' ? [...resources, ...localLabs(patientId)] : resources;
+  return kind === 'hcc' ? [...resources, ...localLabs(patientId)] : [...resources, altWithoutValue(patientId)];
 }
 
 /** The record with patient id `id` and every resource id prefixed by it (references rewritten). */

@@ -119,7 +119,8 @@ describe('the internal report equals the figures computed by hand', () => {
     expect(internal.missingInputs.find((m) => m.fact === 'hccDiagnosis')).toMatchObject({ patients: 2, blocked: 2 * Object.keys(truth.noCondition.missing).length });
   });
 
-  it('data issues by code', () => {
+  it('data issues by code: the ALT without a value in the 5 records without HCC', () => {
+    expect(internal.dataIssues.find((d) => d.code === 'no-value')).toEqual({ code: 'no-value', issues: 5, patients: 5 });
     const codes = new Set(KINDS.flatMap((kind) => truth[kind].issueCodes));
     expect(internal.dataIssues.map((d) => d.code).sort()).toEqual([...codes].sort());
     for (const code of codes) {
