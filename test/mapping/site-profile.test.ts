@@ -3,12 +3,14 @@
  * validated at boot like fhir-mappings/ — every problem names the profile's file and line — and reflected in the
  * generated prefetch, saying so when display texts make a query lose its code filter.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngine } from '../../src/knowledge/load-engine';
 import { extractFacts, loadMappings, prefetchTemplates } from '../../src/mapping';
 import type { Compiled } from '../../src/mapping/compiled';
+import { buildMappingsSnapshot, defaultMappingsDir, loadMappingsWith } from '../../src/mapping/load-mappings';
+import { readFreshSnapshot, writeSnapshot } from '../../src/mapping/mappings-snapshot';
 import { BootError } from '../../src/shared/errors';
 import { projectRoot } from '../../src/config/project-root';
 import { NOW } from './support';
@@ -49,6 +51,19 @@ describe('the example profile', () => {
     const alt = (again.compiled as Compiled).valueSets.get('lab-alt');
     expect([...(alt?.exact.keys() ?? [])].some((k) => k.includes('example-hospital'))).toBe(false);
     expect([...((profiled.compiled as Compiled).valueSets.get('lab-alt')?.exact.keys() ?? [])]).toContain('http://lis.example-hospital.cn/fhir/CodeSystem/test-item|ALT');
+  });
+
+  it('merges over a snapshot boot as over a YAML boot (the snapshot itself is left as it was)', () => {
+    const file = join(dir, 'snapshot.json');
+    writeSnapshot(file, buildMappingsSnapshot(defaultMappingsDir()));
+    const before = readFileSync(file, 'utf8');
+    expect(readFreshSnapshot(defaultMappingsDir(), file)).toBeDefined();
+    const fromSnapshot = loadMappingsWith(defaultMappingsDir(), { snapshot: file, siteProfile: EXAMPLE });
+    const fromYaml = loadMappingsWith(defaultMappingsDir(), { snapshot: false, siteProfile: EXAMPLE });
+    expect(fromSnapshot.version).toBe(fromYaml.version);
+    expect([...((fromSnapshot.compiled as Compiled).valueSets.get('lab-alt')?.exact.keys() ?? [])]).toEqual([...((fromYaml.compiled as Compiled).valueSets.get('lab-alt')?.exact.keys() ?? [])]);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect((loadMappingsWith(defaultMappingsDir(), { snapshot: file }).compiled as Compiled).valueSets.get('lab-alt')?.exact.size).toBe(2);
   });
 
   it('adds its unit alias (克/升 → g/L) to the shipped ones', () => {
