@@ -41,6 +41,7 @@ export interface ConfigFile {
   readonly fhirMaxTotalBytes?: number;
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  readonly siteProfile?: string;
 }
 
 /** The validated, defaulted, frozen configuration every component receives. */
@@ -65,6 +66,8 @@ export interface Config {
   readonly fhirMaxTotalBytes: number;
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  /** Absolute path of the site-profile folder merged over fhir-mappings/ (README "Deploying at a hospital"). */
+  readonly siteProfile?: string;
   /** Where this configuration came from: a file path or "development defaults". */
   readonly origin: string;
 }
@@ -173,6 +176,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     fhirMaxTotalBytes,
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
+    ...(file.siteProfile === undefined ? {} : { siteProfile: resolve(options.baseDir ?? process.cwd(), file.siteProfile) }),
     origin: options.origin,
   };
   return { config: deepFreeze(config), warnings };

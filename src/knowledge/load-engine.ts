@@ -16,16 +16,25 @@ export interface LoadEngineOptions {
   readonly knowledgeDir?: string;
   /** Mappings directory; default fhir-mappings/. */
   readonly mappingsDir?: string;
-  /** Overrides of kb.yaml parameters (deployment configuration, after clinical review). */
+  /** Overrides of kb.yaml parameters (deployment configuration, after clinical review); they win over a site profile's. */
   readonly parameters?: Readonly<Record<string, unknown>>;
+  /** A site-profile folder merged over the mappings (its parameter overrides apply under `parameters`). */
+  readonly siteProfile?: string;
+  /** Receives what the boot must log about the site profile (e.g. a prefetch query that loses its code filter). */
+  readonly onNotice?: (notice: string) => void;
 }
 
 /** Loads, validates and compiles; throws BootError listing every problem. */
 export function loadEngine(options: LoadEngineOptions = {}): KnowledgeEngine {
-  const mappings = loadMappings(options.mappingsDir);
+  const mappings = loadMappings(options.mappingsDir, options.siteProfile === undefined ? {} : { siteProfile: options.siteProfile });
   const kb = loadKnowledgeBase({ factDefinitions: mappings.factDefinitions, ...(options.knowledgeDir !== undefined ? { dir: options.knowledgeDir } : {}) });
-  const { values, problems } = resolveParameters(kb.manifest.parameters, options.parameters);
+  const profile = mappings.siteProfile;
+  // A site profile's overrides are checked on their own first, so each problem names the profile's file and line.
+  const profileProblems = profile === undefined ? [] : Object.entries(profile.parameters).flatMap(([name, value]) => resolveParameters(kb.manifest.parameters, { [name]: value }).problems.map((p) => `${profile.parameterWhere[name] ?? profile.dir}: ${p}`));
+  const { values, problems } = resolveParameters(kb.manifest.parameters, { ...(profile?.parameters ?? {}), ...(options.parameters ?? {}) });
+  if (profileProblems.length > 0) throw new BootError('site profile parameters are invalid', profileProblems);
   if (problems.length > 0) throw new BootError('knowledge base parameters are invalid', problems);
+  for (const notice of profile?.notices ?? []) options.onNotice?.(notice);
   const compiled = compileKnowledgeBase(kb, values, mappings.factDefinitions);
   return createEngine(compiled, {
     factDefinitions: mappings.factDefinitions,

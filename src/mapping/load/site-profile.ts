@@ -45,7 +45,7 @@ function readLocated(file: string, schema: SchemaName, problems: Problems, hash:
   try {
     const bytes = readFileSync(file);
     hash.update(file.slice(file.lastIndexOf('/') + 1)).update('\0').update(bytes).update('\0');
-    document = yaml.parseDocument(bytes.toString('utf8'), { lineCounter: lines, prettyErrors: false });
+    document = yaml.parseDocument(bytes.toString('utf8'), { lineCounter: lines });
     const error = document.errors[0];
     if (error !== undefined) {
       const line = error.linePos?.[0].line;
