@@ -18,7 +18,7 @@ import { readPartition } from './read-partition';
 import { renderReportHtml } from './render-report-html';
 import type { CohortReport, InputProblemDetail, InputSummary } from './report-types';
 import { SharedResources } from './shared-resources';
-import { engineOptionsFor } from './site-profile-support';
+import { checkSiteProfile } from './site-profile-support';
 import { suppressReport } from './suppress-report';
 import { reportProblems } from './validate-report';
 import { openPatientPool } from './worker-pool';
@@ -36,6 +36,8 @@ export interface CohortRunOptions {
   readonly progress?: Progress;
   /** Called for each of the first input problems (file and line), e.g. to print them. */
   readonly onProblem?: (problem: InputProblemDetail) => void;
+  /** Called with what the site profile's boot says (e.g. a prefetch query that loses its code filter). */
+  readonly onNotice?: (notice: string) => void;
   /** Where partition files go (default: the system temporary directory). */
   readonly workDir?: string;
   readonly now?: () => Date;
@@ -57,8 +59,9 @@ export async function runCohort(options: CohortRunOptions): Promise<CohortRunRes
   const now = options.now ?? (() => new Date());
   const progress = options.progress ?? silentProgress;
   const input = recogniseInput(options.input);
-  // Refuse a site profile this build cannot apply before any work (the workers would fail the same way).
-  engineOptionsFor(options.siteProfileDir);
+  // A bad profile is one error before any work (the workers would each fail the same way).
+  const profile = options.siteProfileDir !== undefined ? checkSiteProfile(options.siteProfileDir) : undefined;
+  for (const notice of profile?.notices ?? []) options.onNotice?.(notice);
   mkdirSync(options.outDir, { recursive: true });
   const problems = new InputProblems(options.onProblem);
   const shared = new SharedResources();
@@ -122,7 +125,7 @@ export async function runCohort(options: CohortRunOptions): Promise<CohortRunRes
       generatedAt: now(),
       evaluatedAt: options.at !== undefined ? new Date(options.at).toISOString() : null,
       complete: failedInputs.length === 0,
-      siteProfile: { requested: options.siteProfileDir !== undefined, applied: options.siteProfileDir !== undefined },
+      siteProfile: profile === undefined ? { requested: false, applied: false } : { requested: true, applied: true, note: `site profile "${profile.name}"` },
       kbVersion: pool.kbVersion,
       input: { ...summary, resources, failedInputs, problems: problems.byKind(), problemDetails: kept.details, problemDetailsOmitted: kept.omitted },
     });

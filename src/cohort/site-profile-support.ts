@@ -1,22 +1,34 @@
 /**
- * Whether this build can apply a site profile (a hospital's own codes, issue 10) when loading the engine. A cohort
- * run asked for a profile it cannot apply stops with a clear message rather than report figures without it.
+ * The site profile of a cohort run (a hospital's own codes, README "Deploying at a hospital"): passed to the
+ * engine loader and to the unrecognised-code finder exactly as the service applies it, and checked once on the
+ * main thread before any work so that a bad profile is one clear error (with file and line) rather than a failure
+ * in every worker.
  */
+import { resolve } from 'node:path';
 import type { LoadEngineOptions } from '../knowledge/load-engine';
+import { loadMappings } from '../mapping/load-mappings';
+import { BootError } from '../shared/errors';
 
-/** A site profile was requested but the engine loader of this build takes none. */
-export class SiteProfileUnsupportedError extends Error {
-  constructor(dir: string) {
-    super(`--site-profile ${dir}: this build cannot apply site profiles yet (the mapping loader has no siteProfile option; it comes with the site-profile feature)`);
-    this.name = 'SiteProfileUnsupportedError';
+/** A site profile that does not load (problems name the profile's file and line). */
+export class SiteProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SiteProfileError';
   }
 }
 
-/** The engine options that apply `siteProfileDir`; throws SiteProfileUnsupportedError while the loader takes none. */
+/** The engine options that apply `siteProfileDir` (none without one). */
 export function engineOptionsFor(siteProfileDir: string | undefined): LoadEngineOptions {
-  if (siteProfileDir === undefined) return {};
-  throw new SiteProfileUnsupportedError(siteProfileDir);
+  return siteProfileDir === undefined ? {} : { siteProfile: resolve(siteProfileDir) };
 }
 
-/** True when this build applies site profiles. */
-export const SITE_PROFILES_SUPPORTED = false;
+/** Loads the profile over the shipped mappings; returns its name and boot notices; throws SiteProfileError. */
+export function checkSiteProfile(siteProfileDir: string): { readonly name: string; readonly notices: readonly string[] } {
+  try {
+    const mappings = loadMappings(undefined, { siteProfile: resolve(siteProfileDir) });
+    return { name: mappings.siteProfile?.name ?? siteProfileDir, notices: mappings.siteProfile?.notices ?? [] };
+  } catch (error) {
+    if (error instanceof BootError) throw new SiteProfileError(`--site-profile ${siteProfileDir}: ${error.message}`);
+    throw error;
+  }
+}

@@ -96,13 +96,17 @@ describe('hcc-cds cohort', () => {
     expect(none.stderr).toContain('missing <input>');
   });
 
-  it('--site-profile: a folder that does not exist is exit 3; one this build cannot apply is exit 2, said plainly', () => {
+  it('--site-profile: a folder that does not exist, or that is no valid profile, is exit 3 naming the problem; the example profile is applied', () => {
     expect(cli('cohort', join(work, 'export'), '--site-profile', join(work, 'no-profile')).status).toBe(3);
     mkdirSync(join(work, 'profile'));
-    const r = cli('cohort', join(work, 'export'), '--site-profile', join(work, 'profile'), '--out', join(work, 'x'));
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('cannot apply site profiles yet');
-  });
+    const bad = cli('cohort', join(work, 'export'), '--site-profile', join(work, 'profile'), '--out', join(work, 'x'));
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toContain('no site-profile.yaml');
+    const out = join(work, 'out-profile');
+    const good = cli('cohort', join(work, 'export'), '--site-profile', join(ROOT, 'examples', 'site-profiles', 'example-hospital'), '--out', out, '--workers', '1', '--at', AT);
+    expect(good.status).toBe(0);
+    expect(read(join(out, 'report.json')).siteProfile).toMatchObject({ requested: true, applied: true });
+  }, 120_000);
 });
 
 describe('hcc-cds cohort merge', () => {

@@ -17,7 +17,7 @@ import type { CohortReport } from '../../src/cohort/report-types';
 import { runCohort } from '../../src/cohort/run-cohort';
 import { protectPartition, suppressReport } from '../../src/cohort/suppress-report';
 import { reportProblems } from '../../src/cohort/validate-report';
-import { AT, LOCAL_DX, LOCAL_LAB, appendMalformed, baseRecord, cohort, writeExport, type Kind } from './cohort-fixtures';
+import { AT, LOCAL_DX, LOCAL_LAB, appendMalformed, baseRecord, cohort, withCopyId, writeExport, type Kind } from './cohort-fixtures';
 import { truthOf, type Truth } from './patient-truth';
 
 const COUNTS: Record<Kind, number> = { hcc: 6, noCondition: 2, noHcc: 3 };
@@ -290,4 +290,36 @@ describe('other input shapes give the same figures', () => {
     expect(result.internal.input.problems.find((p) => p.kind === 'unreadable-file')).toEqual({ kind: 'unreadable-file', count: 1 });
     expect(result.shareable.input.failedInputs).toEqual(['Observation.ndjson.gz']);
   });
+});
+
+describe('a site profile is applied as the service applies it', () => {
+  const PROFILE = join(__dirname, '..', '..', 'examples', 'site-profiles', 'example-hospital');
+  const TWINS = ['naive-iiia-pvtt', 'on-atezolizumab-bevacizumab-after-tace'];
+
+  function writeTwins(dir: string, variant: 'local' | 'standard'): void {
+    mkdirSync(dir, { recursive: true });
+    for (const twin of TWINS) {
+      const bundle = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'site-profile', `${twin}.${variant}.json`), 'utf8')) as { entry: { resource: import('fhir/r4').FhirResource }[] };
+      for (let i = 1; i <= 5; i++) {
+        const resources = withCopyId(bundle.entry.map((e) => e.resource), `${twin}-${i}`);
+        writeFileSync(join(dir, `${twin}-${i}.json`), JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) }));
+      }
+    }
+  }
+
+  it('records in local codes read with the example profile give the figures of their standard-coded twins; without it, their local codes are listed', async () => {
+    writeTwins(join(work, 'twins-local'), 'local');
+    writeTwins(join(work, 'twins-standard'), 'standard');
+    const standard = (await run(join(work, 'twins-standard'), 'out-standard')).internal;
+    const local = (
+      await runCohort({ input: join(work, 'twins-local'), outDir: join(work, 'out-local'), workers: 0, minCell: 5, at: AT, workDir: work, siteProfileDir: PROFILE })
+    ).internal;
+    const bare = (await run(join(work, 'twins-local'), 'out-bare')).internal;
+    const figures = (r: CohortReport): unknown => ({ patients: r.patients, cardsPerPatient: r.cardsPerPatient, cardsByIndicator: r.cardsByIndicator, recommendations: r.recommendations, missingInputs: r.missingInputs });
+    expect(local.siteProfile).toMatchObject({ requested: true, applied: true });
+    expect(standard.patients.withHccDiagnosis).toBe(10);
+    expect(figures(local)).toEqual(figures(standard));
+    expect(figures(bare)).not.toEqual(figures(standard));
+    expect(bare.unrecognisedCodes.rows.length).toBeGreaterThan(local.unrecognisedCodes.rows.length);
+  }, 120_000);
 });

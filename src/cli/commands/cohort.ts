@@ -12,7 +12,7 @@ import { createProgress } from '../../cohort/progress';
 import { renderReportHtml } from '../../cohort/render-report-html';
 import type { CohortReport } from '../../cohort/report-types';
 import { runCohort } from '../../cohort/run-cohort';
-import { SiteProfileUnsupportedError } from '../../cohort/site-profile-support';
+import { SiteProfileError } from '../../cohort/site-profile-support';
 import { suppressReport } from '../../cohort/suppress-report';
 import { reportProblems } from '../../cohort/validate-report';
 import { EXIT, type CliCommand, type CliIo } from '../main';
@@ -94,6 +94,7 @@ async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
     ...(at !== undefined ? { at } : {}),
     ...(siteProfile !== undefined ? { siteProfileDir: siteProfile } : {}),
     progress: createProgress({ isTTY: process.stderr.isTTY === true, write: (text) => io.err(text) }),
+    onNotice: (notice) => writeLine(io, `site profile: ${notice}`),
     onProblem: (problem) => {
       if (shown++ < 20) writeLine(io, `input problem: ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ''} ${problem.kind}: ${problem.message}`);
     },
@@ -158,11 +159,11 @@ export const command: CliCommand = {
     try {
       return args[0] === 'merge' ? await mergeCommand(args.slice(1), io) : await runCommand(args, io);
     } catch (error) {
-      if (error instanceof UsageError || error instanceof SiteProfileUnsupportedError) {
-        io.err(`hcc-cds cohort: ${error.message}\n${error instanceof UsageError ? USAGE : ''}`);
+      if (error instanceof UsageError) {
+        io.err(`hcc-cds cohort: ${error.message}\n${USAGE}`);
         return EXIT.usage;
       }
-      if (error instanceof UnreadableInputError) {
+      if (error instanceof UnreadableInputError || error instanceof SiteProfileError) {
         io.err(`hcc-cds cohort: ${error.message}\n`);
         return EXIT.badInput;
       }
