@@ -2,7 +2,7 @@
  * Grouping strategy for a Bulk Data export (README "Cohort readiness report"): one streaming pass over every
  * NDJSON file (gunzipped on the fly) spills each resource line into one of K temporary partition files chosen by a
  * hash of its patient id, so all of one patient's lines land in the same partition whatever file and order they
- * came in. K is chosen from the input size so that one partition (~24 MiB of NDJSON) fits in memory; the second
+ * came in. K is chosen from the input size so that one partition (~8 MiB of NDJSON) fits in memory; the second
  * pass loads one partition at a time and groups it by patient. Memory is bounded by the partition size, not by
  * the number of patients, and gzip needs no random access. Malformed lines are counted with file and line here.
  */
@@ -15,7 +15,7 @@ import { patientIdOf, SHARED_TYPES } from './patient-reference';
 import { SharedResources } from './shared-resources';
 
 /** Target NDJSON bytes per partition. */
-export const PARTITION_BYTES = 24 * 1024 * 1024;
+export const PARTITION_BYTES = 8 * 1024 * 1024;
 const MAX_PARTITIONS = 256;
 /** Assumed expansion of gzip-compressed NDJSON when sizing partitions. */
 const GZIP_RATIO = 8;
