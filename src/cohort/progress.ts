@@ -44,8 +44,10 @@ export function createProgress(sink: ProgressSink, options: { readonly plainEver
   let total: number | undefined;
   let last = 0;
   let dirty = false;
+  let shownDone = -1;
   const show = (force: boolean): void => {
     const t = now();
+    if (force && shownDone === done) return;
     if (sink.isTTY) {
       if (!force && t - last < 100) return;
       sink.write(`\r\x1b[2K${progressLine(done, total, t - started)}`);
@@ -55,6 +57,7 @@ export function createProgress(sink: ProgressSink, options: { readonly plainEver
       sink.write(`${progressLine(done, total, t - started)}\n`);
     }
     last = t;
+    shownDone = done;
   };
   return {
     phase(name, expected) {
@@ -64,6 +67,7 @@ export function createProgress(sink: ProgressSink, options: { readonly plainEver
       done = 0;
       started = now();
       last = started;
+      shownDone = -1;
       sink.write(`${name}${expected !== undefined ? ` (${expected} patients)` : ''}…\n`);
     },
     tick(count = 1) {

@@ -323,3 +323,18 @@ describe('a site profile is applied as the service applies it', () => {
     expect(bare.unrecognisedCodes.rows.length).toBeGreaterThan(local.unrecognisedCodes.rows.length);
   }, 120_000);
 });
+
+describe('a patient whose evaluation fails', () => {
+  it('is counted as failed, named by its input in the internal report only, and makes the run incomplete', async () => {
+    const dir = join(work, 'two-patients');
+    mkdirSync(dir);
+    const [one, two] = cohort({ hcc: 0, noCondition: 0, noHcc: 2 }, 'two-');
+    writeFileSync(join(dir, 'merged-record.json'), JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [...one!.resources, ...two!.resources].map((resource) => ({ resource })) }));
+    const result = await run(dir, 'out-two');
+    expect(result.internal.patients).toEqual({ read: 1, withHccDiagnosis: 0, withoutHccDiagnosis: 0, hccDiagnosisUnknown: 0, failed: 1 });
+    expect(result.internal.complete).toBe(false);
+    expect(result.internal.input.problemDetails).toEqual([{ file: 'merged-record.json', kind: 'patient-failed', message: 'the Bundle holds more than one Patient; send one patient record' }]);
+    expect(result.shareable.input.problemDetails).toBeUndefined();
+    expect(result.shareable.patients.failed).toBe(1);
+  });
+});
