@@ -45,9 +45,9 @@ function hash(text: string): number {
 }
 
 /** The number of partitions for an input. */
-export function partitionCount(input: CohortInput): number {
+export function partitionCount(input: CohortInput, targetBytes: number = PARTITION_BYTES): number {
   const bytes = input.files.reduce((sum, f) => sum + f.bytes * (f.gzip ? GZIP_RATIO : 1), 0);
-  return Math.min(MAX_PARTITIONS, Math.max(1, Math.ceil(bytes / PARTITION_BYTES)));
+  return Math.min(MAX_PARTITIONS, Math.max(1, Math.ceil(bytes / targetBytes)));
 }
 
 class PartitionWriter {
@@ -80,10 +80,10 @@ class PartitionWriter {
  * Spills every resource line of `input` into partition files under `workDir`. A partition line is
  * `<patient id>\t<file index>\t<line number>\t<NDJSON line>` (an id holds no tab, an NDJSON line no raw newline).
  */
-export async function partitionByPatient(input: CohortInput, workDir: string, problems: InputProblems, shared: SharedResources): Promise<Partitioned> {
+export async function partitionByPatient(input: CohortInput, workDir: string, problems: InputProblems, shared: SharedResources, targetBytes: number = PARTITION_BYTES): Promise<Partitioned> {
   const dir = join(workDir, 'partitions');
   mkdirSync(dir, { recursive: true });
-  const count = partitionCount(input);
+  const count = partitionCount(input, targetBytes);
   const paths = Array.from({ length: count }, (_v, i) => join(dir, `p${String(i).padStart(3, '0')}.tsv`));
   const writer = new PartitionWriter(paths);
   let patientResources = 0;

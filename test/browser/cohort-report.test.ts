@@ -72,7 +72,7 @@ describe('report.html in headless Chromium', () => {
     work = mkdtempSync(join(tmpdir(), 'hcc-cds-cohort-html-'));
     writeExport(join(work, 'export'), cohort({ hcc: 6, noCondition: 2, noHcc: 3 }));
     appendMalformed(join(work, 'export'));
-    const result = await runCohort({ input: join(work, 'export'), outDir: join(work, 'out'), workers: 0, minCell: 5, at: AT, workDir: work });
+    const result = await runCohort({ input: join(work, 'export'), outDir: join(work, 'out'), workers: 0, minCell: 5, at: AT });
     report = result.shareable;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

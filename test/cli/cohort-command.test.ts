@@ -47,7 +47,7 @@ describe('hcc-cds cohort', () => {
     expect(r.stdout).toContain('11 patients read, 6 with an HCC diagnosis, 0 failed; 3 input problems');
     expect(r.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['report.html', 'report.internal.json', 'report.json']);
-    const inProcess = await runCohort({ input: join(work, 'export'), outDir: join(work, 'in-process'), workers: 0, minCell: 5, at: AT, workDir: work });
+    const inProcess = await runCohort({ input: join(work, 'export'), outDir: join(work, 'in-process'), workers: 0, minCell: 5, at: AT });
     const strip = (x: CohortReport): unknown => ({ ...x, generatedAt: '' });
     expect(strip(read(join(out, 'report.internal.json')))).toEqual(strip(inProcess.internal));
     expect(strip(read(join(out, 'report.json')))).toEqual(strip(inProcess.shareable));
@@ -87,6 +87,18 @@ describe('hcc-cds cohort', () => {
     expect(read(join(out, 'report.json'))).toMatchObject({ complete: false, input: { failedInputs: ['Observation.ndjson.gz'] } });
   }, 120_000);
 
+  it('--resume continues a run that stopped part-way (interrupted in this process), with the report of an uninterrupted one', async () => {
+    const out = join(work, 'out-interrupted');
+    let ticks = 0;
+    const stopping = { phase() {}, finish() {}, tick() { if (++ticks === 4) throw new Error('interrupted'); } };
+    await expect(runCohort({ input: join(work, 'export'), outDir: out, workers: 0, minCell: 5, at: AT, partitionBytes: 16 * 1024, progress: stopping })).rejects.toThrow('interrupted');
+    const r = cli('cohort', join(work, 'export'), '--out', out, '--workers', '1', '--at', AT, '--resume');
+    expect(r.stderr).toMatch(/hcc-cds cohort: resuming after \d+ of \d+ partitions/);
+    expect(r.status).toBe(0);
+    const clean = await runCohort({ input: join(work, 'export'), outDir: join(work, 'out-clean'), workers: 0, minCell: 5, at: AT });
+    expect({ ...read(join(out, 'report.internal.json')), generatedAt: '' }).toEqual({ ...clean.internal, generatedAt: '' });
+  }, 120_000);
+
   it('exit 2: a bad option value, an unknown option, no input', () => {
     expect(cli('cohort', join(work, 'export'), '--workers', 'many').status).toBe(2);
     expect(cli('cohort', join(work, 'export'), '--bogus', '1').status).toBe(2);
@@ -111,7 +123,7 @@ describe('hcc-cds cohort', () => {
 
 describe('hcc-cds cohort merge', () => {
   beforeAll(async () => {
-    await runCohort({ input: join(work, 'export'), outDir: join(work, 'site'), workers: 0, minCell: 5, at: AT, workDir: work });
+    await runCohort({ input: join(work, 'export'), outDir: join(work, 'site'), workers: 0, minCell: 5, at: AT });
   }, 120_000);
 
   it('exit 0: internal reports give an exact internal result and a shareable one; shareable inputs a shareable one', () => {

@@ -6,7 +6,7 @@
  * figure below is then derived by hand from those answers and the copy counts. Also: suppression, merge of two
  * sites versus the union cohort, gzip and Bundle-folder inputs, a file that fails part-way.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -30,7 +30,7 @@ let internal: CohortReport;
 let shareable: CohortReport;
 let malformed: { file: string; line: number; kind: string }[];
 
-const run = (input: string, out: string): ReturnType<typeof runCohort> => runCohort({ input, outDir: join(work, out), workers: 0, minCell: 5, at: AT, workDir: work });
+const run = (input: string, out: string): ReturnType<typeof runCohort> => runCohort({ input, outDir: join(work, out), workers: 0, minCell: 5, at: AT });
 const rate = (n: number): number => Math.round((n / READ) * 10_000) / 10_000;
 const sum = (f: (kind: Kind) => number): number => KINDS.reduce((n, kind) => n + COUNTS[kind] * f(kind), 0);
 const withoutTimes = (r: CohortReport): Omit<CohortReport, 'generatedAt' | 'input'> => {
@@ -312,7 +312,7 @@ describe('a site profile is applied as the service applies it', () => {
     writeTwins(join(work, 'twins-standard'), 'standard');
     const standard = (await run(join(work, 'twins-standard'), 'out-standard')).internal;
     const local = (
-      await runCohort({ input: join(work, 'twins-local'), outDir: join(work, 'out-local'), workers: 0, minCell: 5, at: AT, workDir: work, siteProfileDir: PROFILE })
+      await runCohort({ input: join(work, 'twins-local'), outDir: join(work, 'out-local'), workers: 0, minCell: 5, at: AT, siteProfileDir: PROFILE })
     ).internal;
     const bare = (await run(join(work, 'twins-local'), 'out-bare')).internal;
     const figures = (r: CohortReport): unknown => ({ patients: r.patients, cardsPerPatient: r.cardsPerPatient, cardsByIndicator: r.cardsByIndicator, recommendations: r.recommendations, missingInputs: r.missingInputs });
@@ -337,4 +337,28 @@ describe('a patient whose evaluation fails', () => {
     expect(result.shareable.input.problemDetails).toBeUndefined();
     expect(result.shareable.patients.failed).toBe(1);
   });
+});
+
+describe('an interrupted run resumes from its checkpoint', () => {
+  it('stopped after 5 patients, resumed: the same report as an uninterrupted run, no patient counted twice', async () => {
+    const out = join(work, 'out-resume');
+    const options = { input: join(work, 'export'), outDir: out, workers: 0, minCell: 5, at: AT, partitionBytes: 16 * 1024 };
+    let ticks = 0;
+    const stopping = { phase() {}, finish() {}, tick() { if (++ticks === 5) throw new Error('interrupted'); } };
+    await expect(runCohort({ ...options, progress: stopping })).rejects.toThrow('interrupted');
+    expect(readdirSync(join(out, '.cohort-work'))).toEqual(expect.arrayContaining(['checkpoint.json', 'partitions', 'shared.json']));
+    const notices: string[] = [];
+    const resumed = await runCohort({ ...options, resume: true, onNotice: (n) => notices.push(n) });
+    expect(notices[0]).toMatch(/^resuming after [1-9]\d* of \d+ partitions$/);
+    expect(withoutTimes(resumed.internal)).toEqual(withoutTimes(internal));
+    expect(resumed.internal.input).toEqual(internal.input);
+    expect(existsSync(join(out, '.cohort-work'))).toBe(false);
+  }, 120_000);
+
+  it('--resume without a checkpoint of this run starts over', async () => {
+    const notices: string[] = [];
+    const fresh = await runCohort({ input: join(work, 'export'), outDir: join(work, 'out-resume-none'), workers: 0, minCell: 5, at: AT, resume: true, onNotice: (n) => notices.push(n) });
+    expect(notices).toEqual(['no checkpoint of this run to resume: starting over']);
+    expect(withoutTimes(fresh.internal)).toEqual(withoutTimes(internal));
+  }, 120_000);
 });

@@ -17,7 +17,7 @@ import { suppressReport } from '../../cohort/suppress-report';
 import { reportProblems } from '../../cohort/validate-report';
 import { EXIT, type CliCommand, type CliIo } from '../main';
 
-const USAGE = `usage: hcc-cds cohort <input> [--at ISO-8601] [--site-profile DIR] [--out DIR] [--workers N] [--min-cell N]
+const USAGE = `usage: hcc-cds cohort <input> [--at ISO-8601] [--site-profile DIR] [--out DIR] [--workers N] [--min-cell N] [--resume]
        hcc-cds cohort merge <report.json>... [--out DIR] [--min-cell N]
 
   <input>          a FHIR Bulk Data export (folder of .ndjson / .ndjson.gz files, or one such file)
@@ -27,6 +27,7 @@ const USAGE = `usage: hcc-cds cohort <input> [--at ISO-8601] [--site-profile DIR
   --out            output folder (default ./cohort-report, for merge ./cohort-merged)
   --workers        worker threads (default: all cores; 0 = evaluate on the main thread)
   --min-cell       smallest patient count shown in the shareable report (default 5)
+  --resume         continue an interrupted run of the same input into the same --out (from <out>/.cohort-work)
 
 writes report.json (shareable: small counts suppressed), report.html (from report.json, readable offline) and
 report.internal.json (exact counts, file/line of input problems: keep it inside the hospital). merge pools
@@ -43,6 +44,8 @@ interface Flags {
   readonly values: Map<string, string>;
 }
 
+const SWITCHES = ['--resume'];
+
 function parseFlags(args: readonly string[], known: readonly string[]): Flags {
   const positional: string[] = [];
   const values = new Map<string, string>();
@@ -50,6 +53,10 @@ function parseFlags(args: readonly string[], known: readonly string[]): Flags {
     const arg = args[i] ?? '';
     if (!arg.startsWith('--')) {
       positional.push(arg);
+      continue;
+    }
+    if (SWITCHES.includes(arg) && known.includes(arg)) {
+      values.set(arg, 'true');
       continue;
     }
     const eq = arg.indexOf('=');
@@ -74,7 +81,7 @@ function writeLine(io: CliIo, text: string): void {
 }
 
 async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const flags = parseFlags(args, ['--at', '--site-profile', '--out', '--workers', '--min-cell']);
+  const flags = parseFlags(args, ['--at', '--site-profile', '--out', '--workers', '--min-cell', '--resume']);
   if (flags.positional.length !== 1) throw new UsageError(flags.positional.length === 0 ? 'missing <input>' : 'give exactly one <input>');
   const at = flags.values.get('--at');
   if (at !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(at) || Number.isNaN(Date.parse(at)))) throw new UsageError('--at must be an ISO 8601 date or date-time');
@@ -91,10 +98,11 @@ async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
     outDir,
     workers,
     minCell,
+    resume: flags.values.has('--resume'),
     ...(at !== undefined ? { at } : {}),
     ...(siteProfile !== undefined ? { siteProfileDir: siteProfile } : {}),
     progress: createProgress({ isTTY: process.stderr.isTTY === true, write: (text) => io.err(text) }),
-    onNotice: (notice) => writeLine(io, `site profile: ${notice}`),
+    onNotice: (notice) => writeLine(io, `hcc-cds cohort: ${notice}`),
     onProblem: (problem) => {
       if (shown++ < 20) writeLine(io, `input problem: ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ''} ${problem.kind}: ${problem.message}`);
     },
