@@ -48,7 +48,8 @@ export async function truthOf(resources: readonly FhirResource[], at: string): P
     pageCap: 1,
     clock: fixedClock(now),
   }, { language: 'en' });
-  const own = run.response.extension?.[RESPONSE_EXTENSION] as { dataIssues: { code: string }[] };
+  // Empty lists may be omitted from the response extension (CDS Hooks § Use of JSON).
+  const own = run.response.extension?.[RESPONSE_EXTENSION] as { dataIssues?: { code: string }[] } | undefined;
   const explanation = engine.explain({
     serviceId: service.id,
     hook: 'patient-view',
@@ -67,5 +68,5 @@ export async function truthOf(resources: readonly FhirResource[], at: string): P
     if (outcome.status === 'notEvaluable') missing[outcome.recommendationId] = [...outcome.missingFacts];
   }
   const scope = explanation.outcomes[0]?.outcome.scopeTrace?.result;
-  return { indicators: run.response.cards.map((c) => c.indicator), statuses, missing, issueCodes: own.dataIssues.map((i) => i.code), scope: scope ?? 'unknown' };
+  return { indicators: run.response.cards.map((c) => c.indicator), statuses, missing, issueCodes: (own?.dataIssues ?? []).map((i) => i.code), scope: scope ?? 'unknown' };
 }
