@@ -56,6 +56,8 @@ export interface GatherSink {
   readonly unconfirmed: Unusable[];
   /** Matched resources left out because their status is not final yet (preliminary / registered). */
   readonly notFinal: Unusable[];
+  /** Resources the source would have matched but that carry a modifierExtension (left out at indexing). */
+  readonly modified?: Unusable[];
 }
 
 /** Pushes a per-resource data issue once per extraction, whatever the number of facts reading the resource. */
@@ -362,7 +364,21 @@ export function gather(state: EvalState, fact: CompiledMappedFact, sources: read
       admit(state, fact, source, resource, concept, candidates, sink);
     }
   }
+  if (sink?.modified !== undefined && state.index.withModifiers.length > 0) collectModified(state, sources, sink.modified);
   return candidates;
+}
+
+/** The resources left out for a modifierExtension that one of the sources would have matched. */
+function collectModified(state: EvalState, sources: readonly CompiledSource[], out: Unusable[]): void {
+  for (const resource of state.index.withModifiers) {
+    const hit = sources.some((source) => {
+      if (source.resourceType !== resource.resourceType || !statusOk(source, resource)) return false;
+      if (source.valueSet === undefined) return true;
+      const concept = matchConcept(source.valueSet, primaryConcept(resource, state.index.byRef));
+      return concept !== undefined && (source.tags === undefined || hasTag(concept, source.tags));
+    });
+    if (hit) out.push({ ref: refOf(resource), detail: 'carries a modifierExtension the service does not understand' });
+  }
 }
 
 /** Accepted status, filters, and (for windowed sources) dated within the window: a resource the source would have read. */

@@ -67,6 +67,18 @@ function withUnconfirmed(state: EvalState, fact: CompiledMappedFact, result: Fac
   return unknown('unmappable-value', { detail: 'only a text names it; its code is not recognised', sources: unconfirmed.map((u) => u.ref) });
 }
 
+/** Modes whose answer a left-out resource could change from "none" or a count or list into something else. */
+const COMPLETENESS_MODES: ReadonlySet<string> = new Set(['exists', 'count', 'distinct', 'earliest']);
+
+/**
+ * Resources the fact would have read but that carry a modifierExtension (FHIR R4 §2.4.1.1: not to be ignored): a
+ * fact that needs every matching resource (exists, count, distinct, earliest) is Unknown unless already true.
+ */
+function withModified(fact: CompiledMappedFact, result: Fact, modified: readonly Unusable[]): Fact {
+  if (!COMPLETENESS_MODES.has(fact.mode) || (fact.mode === 'exists' && isKnown(result) && result.value === true)) return result;
+  return unknown('unmappable-value', { detail: 'a matching resource carries a modifierExtension the service does not understand', sources: modified.map((u) => u.ref) });
+}
+
 /** Results left out because they are not final yet: a data issue each when the fact found no usable value. */
 function reportNotFinal(state: EvalState, fact: CompiledMappedFact, result: Fact, notFinal: readonly Unusable[]): void {
   if (isKnown(result)) return;
@@ -94,7 +106,7 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
       }
       // A baseline reuses the candidates of the fact it is the baseline of (same sources, unit and molar mass).
       const reuse = fact.of === undefined ? undefined : gathered.get(fact.of);
-      const sink: GatherSink = { ...(fact.unidentifiedIsUnknown ? { unidentified: [] } : {}), unconfirmed: [], notFinal: [] };
+      const sink: GatherSink = { ...(fact.unidentifiedIsUnknown ? { unidentified: [] } : {}), unconfirmed: [], notFinal: [], modified: [] };
       const candidates = reuse ?? gather(state, fact, fact.sources, sink);
       gathered.set(fact.name, candidates);
       if (fact.mode === 'series') {
@@ -106,6 +118,7 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
       if (sink.unidentified !== undefined && sink.unidentified.length > 0) result = withUnidentified(state, fact, result, sink.unidentified);
       if (sink.unconfirmed.length > 0) result = withUnconfirmed(state, fact, result, sink.unconfirmed);
       if (sink.notFinal.length > 0) reportNotFinal(state, fact, result, sink.notFinal);
+      if (sink.modified !== undefined && sink.modified.length > 0) result = withModified(fact, result, sink.modified);
       facts[fact.name] = result;
       if (isKnown(result) && fact.mode === 'mostRecent') {
         const chosen = candidates.find((c) => c.ref === result.sources[0]);

@@ -36,6 +36,8 @@ export interface RecordIndex {
   readonly byDispatch: readonly (readonly SourceHit[] | undefined)[];
   readonly patient?: AnyResource;
   readonly issues: DataIssue[];
+  /** Resources of the patient left out because they carry a modifierExtension (each already a data issue). */
+  readonly withModifiers: readonly AnyResource[];
   /** The date of the DiagnosticReport whose `result` references this Observation ("Observation/id"), built on first use. */
   reportDateOf(reference: string): string | undefined;
 }
@@ -197,6 +199,7 @@ export function indexRecord(resources: readonly unknown[], patientId: string, di
   const byType = new Map<string, AnyResource[]>();
   const byDispatch: (SourceHit[] | undefined)[] = new Array<SourceHit[] | undefined>(dispatch.size);
   const issues: DataIssue[] = [];
+  const withModifiers: AnyResource[] = [];
   const patientRef = `Patient/${patientId}`;
   const patientUrn = `urn:uuid:${patientId}`;
   let patient: AnyResource | undefined;
@@ -216,6 +219,7 @@ export function indexRecord(resources: readonly unknown[], patientId: string, di
     const modifiers = modifierUrls(resource);
     if (modifiers !== undefined) {
       issues.push({ code: 'unknown-modifier', message: `modifierExtension ${modifiers} is not understood; the resource was not used`, location: refOf(resource) });
+      withModifiers.push(resource);
       continue;
     }
     const type = resource.resourceType;
@@ -241,6 +245,7 @@ export function indexRecord(resources: readonly unknown[], patientId: string, di
     byDispatch,
     ...(patient === undefined ? {} : { patient }),
     issues,
+    withModifiers,
     reportDateOf(reference: string): string | undefined {
       dates ??= reportDates(byType);
       return dates.get(reference);
