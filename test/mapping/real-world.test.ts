@@ -79,8 +79,9 @@ describe('a Synthea patient (transaction Bundle, urn:uuid subjects)', () => {
 });
 
 describe('other standard codes for the same analyte', () => {
-  it('creatinine 38483-4 and total bilirubin 42719-5 (Synthea codes) are read', () => {
+  it('creatinine 38483-4, total bilirubin 42719-5 (Synthea codes) and ALT in blood 76625-3 are read', () => {
     const set = hospital('synthea-lab-codes');
+    expect(valueOf(set, 'alt')).toBe(33);
     expect(valueOf(set, 'creatinine')).toBeCloseTo(79.6, 0);
     expect(valueOf(set, 'totalBilirubin')).toBeCloseTo(20.5, 0);
   });
@@ -224,10 +225,12 @@ describe('diagnosis and procedures', () => {
     expect(issue(set, 'unrecognised-code', 'Condition/dx')).toContain('ZD-0731');
   });
 
-  it('CPT 47382 (percutaneous RF ablation) and 47120 (partial hepatectomy) are local therapy; a planned one is not', () => {
+  it('CPT 47382 / 47120 and ICD-10-PCS 0FT20ZZ are local therapy; a planned one is not', () => {
     const set = hospital('procedures-cpt');
     expect(valueOf(set, 'ablationDate')).toBe('2024-11-02');
-    expect(valueOf(set, 'resectionDate')).toBe('2023-03-15');
+    expect(valueOf(set, 'resectionDate')).toBe('2024-02-01');
+    expect(sourcesOf(set, 'everLocalTherapy')).toEqual(expect.arrayContaining(['Procedure/hx', 'Procedure/pcs']));
+    expect(sourcesOf(set, 'everLocalTherapy')).not.toContain('Procedure/rfa-planned');
     expect(valueOf(set, 'everLocalTherapy')).toBe(true);
     expect(valueOf(set, 'treatmentNaive')).toBe(false);
   });
