@@ -9,6 +9,7 @@ import type { DataIssue } from '../domain/facts';
 import { isRelativeReferenceTo } from '../shared/fhir-reference';
 import type { CodeDispatch, DispatchHit, SystemDispatch } from './code-dispatch';
 import { parseFhirDate } from './fhir-date';
+import { relativeRef } from './medication';
 import type { Concept } from './value-sets';
 
 /** A FHIR resource as received: a JSON object with a resourceType (anything else is ignored). */
@@ -72,13 +73,11 @@ function modifierUrls(resource: AnyResource): string | undefined {
   return [...new Set(urls)].join(', ');
 }
 
-const REPORT_DATE_PATHS = ['effectiveDateTime', 'issued'] as const;
-
-/** DiagnosticReport.effective[x] (dateTime, else Period.start), else issued. */
+/** DiagnosticReport.effective[x] (dateTime, else Period.start), else issued — as config.yaml datePaths.DiagnosticReport. */
 function reportDate(report: AnyResource): string | undefined {
   const period = report['effectivePeriod'];
   const start = period !== null && typeof period === 'object' ? (period as { start?: unknown }).start : undefined;
-  for (const value of [report[REPORT_DATE_PATHS[0]], start, report[REPORT_DATE_PATHS[1]]]) {
+  for (const value of [report['effectiveDateTime'], start, report['issued']]) {
     if (typeof value === 'string' && Number.isFinite(parseFhirDate(value))) return value;
   }
   return undefined;
@@ -94,19 +93,12 @@ function reportDates(byType: ReadonlyMap<string, readonly AnyResource[]>): Map<s
     for (const r of report['result'] as unknown[]) {
       const reference = r !== null && typeof r === 'object' ? (r as { reference?: unknown }).reference : undefined;
       if (typeof reference !== 'string') continue;
-      const key = reference.startsWith('urn:uuid:') ? `Observation/${reference.slice(9)}` : relativeObservationRef(reference);
-      if (key !== undefined && !out.has(key)) out.set(key, date);
+      // Transaction Bundles (Synthea) reference results as urn:uuid:<id>; otherwise relative, absolute or versioned.
+      const key = reference.startsWith('urn:uuid:') ? `Observation/${reference.slice(9)}` : relativeRef(reference);
+      if (key.startsWith('Observation/') && !out.has(key)) out.set(key, date);
     }
   }
   return out;
-}
-
-/** "http://x/Observation/1/_history/2" or "Observation/1" → "Observation/1"; undefined for other types. */
-function relativeObservationRef(reference: string): string | undefined {
-  const parts = reference.split('/').filter((p) => p !== '');
-  const hist = parts.indexOf('_history');
-  const trimmed = hist >= 0 ? parts.slice(0, hist) : parts;
-  return trimmed.length >= 2 && trimmed[trimmed.length - 2] === 'Observation' ? `Observation/${trimmed[trimmed.length - 1] as string}` : undefined;
 }
 
 /** Lookup by "Type/id", building one type's id map on first use (the last resource with an id wins, as in a Bundle). */
@@ -128,21 +120,23 @@ function refLookup(byType: ReadonlyMap<string, readonly AnyResource[]>): RefLook
   };
 }
 
-/** The dispatch hits of a CodeableConcept's codings, in coding order. */
-function hitsOf(concept: unknown, systems: SystemDispatch): DispatchHit[] {
-  if (concept === null || typeof concept !== 'object') return [];
+const NO_HITS: readonly DispatchHit[] = [];
+
+/** The dispatch hits of a CodeableConcept's codings, in coding order (no allocation when there are none). */
+function hitsOf(concept: unknown, systems: SystemDispatch): readonly DispatchHit[] {
+  if (concept === null || typeof concept !== 'object') return NO_HITS;
   const coding = (concept as { coding?: unknown }).coding;
-  if (!Array.isArray(coding)) return [];
-  const out: DispatchHit[] = [];
+  if (!Array.isArray(coding)) return NO_HITS;
+  let out: DispatchHit[] | undefined;
   for (const c of coding) {
     if (c === null || typeof c !== 'object') continue;
     const system = (c as { system?: unknown }).system;
     const code = (c as { code?: unknown }).code;
     if (typeof system !== 'string' || typeof code !== 'string') continue;
     const hits = systems.get(system)?.get(code);
-    if (hits !== undefined) for (const hit of hits) out.push(hit);
+    if (hits !== undefined) (out ??= []).push(...hits);
   }
-  return out;
+  return out ?? NO_HITS;
 }
 
 /** Adds hits of one resource to the per-source lists (first coding in the value set wins the concept; `skip` = dispatch ids left out). */
