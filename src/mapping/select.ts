@@ -85,7 +85,7 @@ function agentOf(c: Candidate): string {
  * more than `gapDays` before now), restricted to the agents of that current evidence, so an earlier line of other
  * drugs that ended just before is not part of it. No current episode: Unknown (no-data).
  */
-function episodeStart(valued: readonly Valued[], gapDays: number, now: number, name: string): Fact {
+function episodeStart(valued: readonly Valued[], gapDays: number, now: number): Fact {
   const gap = gapDays * DAY_MS;
   const current = valued.filter(({ c }) => ONGOING.has(String(c.resource['status'])) || now - (c.dateMs as number) <= gap);
   if (current.length === 0) {
@@ -109,7 +109,7 @@ function episodeStart(valued: readonly Valued[], gapDays: number, now: number, n
   return known(first.c.date as string, {
     effective: first.c.date as string,
     sources: episode.map((v) => v.c.ref),
-    derived: { from: [], method: 'treatment-episode', detail: `${name}: first order or dose of the current episode (gaps of at most ${gapDays} days; a local default of the mapping)` },
+    derived: { from: [], method: 'treatment-episode', detail: `first order or dose of the current treatment episode (gaps of at most ${gapDays} days between orders or doses: a local default of the mapping, not consensus content)` },
   });
 }
 
@@ -178,7 +178,7 @@ export function select(fact: CompiledMappedFact, candidates: readonly Candidate[
     case 'earliest': {
       const ok = allValued(candidates, state, fact, lookbackFrom).filter((v) => v.c.dateMs !== undefined);
       if (ok.length === 0) return unknown('no-data');
-      if (fact.episodeGapDays !== undefined) return episodeStart(ok, fact.episodeGapDays, now, fact.name);
+      if (fact.episodeGapDays !== undefined) return episodeStart(ok, fact.episodeGapDays, now);
       const first = ok.reduce((a, b) => ((b.c.dateMs as number) < (a.c.dateMs as number) ? b : a));
       return known(first.c.date as string, { effective: first.c.date as string, sources: ok.map((v) => v.c.ref) });
     }
