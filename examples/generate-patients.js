@@ -3,7 +3,7 @@
  * vignette-shaped file (title, description, hook, at, given: an inline FHIR R4 Bundle, draft orders for the order
  * hooks) whose clinical content is one of the test vignettes' (test/fixtures/scenarios/build-patient.js, required
  * here at generation time only; production never reads test/), made to look like a real chart: a Chinese name with
- * its pinyin (HumanName representation IDE / ABC, iso21090-EN-representation), gender and birth date, code.text on
+ * its pinyin (HumanName representation ABC / IDE, iso21090-EN-representation), gender and birth date, code.text on
  * every Condition and order, and resource ids unique across patients.
  * Usage: node examples/generate-patients.js
  */
@@ -93,9 +93,11 @@ function decorate(resource, p) {
   if (resource.resourceType === 'Patient') {
     return {
       ...resource,
+      // The pinyin first: the CDS Hooks sandbox shows name[0] as "given family" (Western order), which reads
+      // right for pinyin ("Wei Zhang") and wrong for characters; the characters follow as the ideographic form.
       name: [
-        { extension: [{ url: REPRESENTATION, valueCode: 'IDE' }], use: 'official', text: `${p.family[0]}${p.given[0]}`, family: p.family[0], given: [p.given[0]] },
         { extension: [{ url: REPRESENTATION, valueCode: 'ABC' }], use: 'official', text: `${p.family[1]} ${p.given[1]}`, family: p.family[1], given: [p.given[1]] },
+        { extension: [{ url: REPRESENTATION, valueCode: 'IDE' }], use: 'official', text: `${p.family[0]}${p.given[0]}`, family: p.family[0], given: [p.given[0]] },
       ],
       gender: p.gender,
       birthDate: p.birthDate,
