@@ -4,6 +4,7 @@
  * schema work.
  */
 import { describeOrder, extractFacts, loadMappings, prefetchTemplates } from '../mapping';
+import type { SiteProfileSummary } from '../mapping/types';
 import { BootError } from '../shared/errors';
 import { compileKnowledgeBase } from './compile-knowledge-base';
 import { createEngine, type KnowledgeEngine } from './create-engine';
@@ -24,13 +25,18 @@ export interface LoadEngineOptions {
   readonly onNotice?: (notice: string) => void;
 }
 
+/** The problems of a site profile's parameter overrides against kb.yaml, each naming the profile's file and line. */
+export function siteParameterProblems(specs: Parameters<typeof resolveParameters>[0], profile: SiteProfileSummary | undefined): string[] {
+  if (profile === undefined) return [];
+  return Object.entries(profile.parameters).flatMap(([name, value]) => resolveParameters(specs, { [name]: value }).problems.map((p) => `${profile.parameterWhere[name] ?? profile.dir}: ${p}`));
+}
+
 /** Loads, validates and compiles; throws BootError listing every problem. */
 export function loadEngine(options: LoadEngineOptions = {}): KnowledgeEngine {
   const mappings = loadMappings(options.mappingsDir, options.siteProfile === undefined ? {} : { siteProfile: options.siteProfile });
   const kb = loadKnowledgeBase({ factDefinitions: mappings.factDefinitions, ...(options.knowledgeDir !== undefined ? { dir: options.knowledgeDir } : {}) });
   const profile = mappings.siteProfile;
-  // A site profile's overrides are checked on their own first, so each problem names the profile's file and line.
-  const profileProblems = profile === undefined ? [] : Object.entries(profile.parameters).flatMap(([name, value]) => resolveParameters(kb.manifest.parameters, { [name]: value }).problems.map((p) => `${profile.parameterWhere[name] ?? profile.dir}: ${p}`));
+  const profileProblems = siteParameterProblems(kb.manifest.parameters, profile);
   const { values, problems } = resolveParameters(kb.manifest.parameters, { ...(profile?.parameters ?? {}), ...(options.parameters ?? {}) });
   if (profileProblems.length > 0) throw new BootError('site profile parameters are invalid', profileProblems);
   if (problems.length > 0) throw new BootError('knowledge base parameters are invalid', problems);

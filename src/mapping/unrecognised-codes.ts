@@ -20,6 +20,12 @@ export interface UnrecognisedCode {
   readonly count: number;
 }
 
+/**
+ * Concepts that match without identifying anything: a name not trusted without a code ('needs-code') and a drug
+ * class with no agent ('unclassified'); a resource matched only by them still needs its code mapped.
+ */
+const NOT_IDENTIFYING_TAGS: readonly string[] = ['needs-code', 'unclassified'];
+
 /** Resource type → the value sets the mappings match its identifying concept against. */
 function valueSetsByType(compiled: Compiled): Map<string, Set<CompiledValueSet>> {
   const out = new Map<string, Set<CompiledValueSet>>();
@@ -86,7 +92,8 @@ export function listUnrecognisedCodes(mappings: Mappings, resources: readonly un
     if (concept === undefined) continue;
     let recognised = false;
     for (const vs of valueSets) {
-      if (matchConcept(vs, concept) !== undefined) {
+      const hit = matchConcept(vs, concept);
+      if (hit !== undefined && !hit.tags.some((t) => NOT_IDENTIFYING_TAGS.includes(t))) {
         recognised = true;
         break;
       }

@@ -79,6 +79,17 @@ describe('site check', () => {
     expect(err).toContain(`${join(bad, 'valuesets', 'x.yaml')}:1: unknown value set 'lab-nope'`);
   });
 
+  it('a parameter kb.yaml does not declare exits 3 with file and line (site check and kb)', async () => {
+    const bad = join(dir, 'bad-parameter');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, 'site-profile.yaml'), 'name: Bad parameter\nparameters:\n  taceSessions: 3\n');
+    const checked = await run(site, ['check', bad]);
+    expect([checked.code, checked.err]).toEqual([EXIT.badInput, expect.stringContaining(`${join(bad, 'site-profile.yaml')}:3: parameter override 'taceSessions': no such parameter in kb.yaml`)]);
+    const reviewed = await run(kb, ['--site-profile', bad, '--out', join(dir, 'never.md')]);
+    expect([reviewed.code, reviewed.err]).toEqual([EXIT.badInput, expect.stringContaining(`${join(bad, 'site-profile.yaml')}:3: parameter override 'taceSessions'`)]);
+    expect(existsSync(join(dir, 'never.md'))).toBe(false);
+  });
+
   it('unreadable data exits 3; bad usage exits 2', async () => {
     expect((await run(site, ['check', PROFILE, '--data', join(dir, 'nothing.json')])).code).toBe(EXIT.badInput);
     const broken = join(dir, 'broken-ndjson');

@@ -1,4 +1,8 @@
 /** listUnrecognisedCodes: the codings of a record no value set of the shipped mappings recognises. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMappings } from '../../src/mapping';
 import { listUnrecognisedCodes } from '../../src/mapping/unrecognised-codes';
 import { mappings } from './support';
 
@@ -53,4 +57,18 @@ it('reads Condition and Procedure codes and ignores types no mapping reads throu
     { system: 'http://hospital.example/dx', code: 'X1', display: '某病', resourceType: 'Condition', count: 1 },
     { system: 'http://hospital.example/proc', code: 'P1', resourceType: 'Procedure', count: 1 },
   ]);
+});
+
+it('a concept matched only by a name not trusted without a code (needs-code) or by a class (unclassified) is still listed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hcc-unrecognised-'));
+  try {
+    mkdirSync(join(dir, 'valuesets'));
+    writeFileSync(join(dir, 'site-profile.yaml'), 'name: Tags\n');
+    writeFileSync(join(dir, 'valuesets', 'dx.yaml'), 'valueSet: hcc-diagnosis\ntexts:\n  - { text: zz-untrusted-name, tags: [needs-code] }\n  - { text: zz-trusted-name }\n');
+    const m = loadMappings(undefined, { siteProfile: dir });
+    const condition = (id: string, display: string): Record<string, unknown> => ({ resourceType: 'Condition', id, code: { coding: [{ system: 'http://hospital.example/dx', code: id, display }] } });
+    expect(listUnrecognisedCodes(m, [condition('X1', 'zz-untrusted-name'), condition('X2', 'zz-trusted-name')])).toEqual([{ system: 'http://hospital.example/dx', code: 'X1', display: 'zz-untrusted-name', resourceType: 'Condition', count: 1 }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

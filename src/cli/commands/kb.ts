@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { siteParameterProblems } from '../../knowledge/load-engine';
 import { loadKnowledgeBase } from '../../knowledge/load-knowledge-base';
 import { resolveParameters } from '../../knowledge/parameters';
 import { repositoryRoot } from '../../knowledge/read-knowledge-files';
@@ -48,7 +49,8 @@ export const command: CliCommand = {
       return EXIT.badInput;
     }
     const kb = loadKnowledgeBase({ factDefinitions: mappings.factDefinitions });
-    const { values, problems } = resolveParameters(kb.manifest.parameters, mappings.siteProfile?.parameters);
+    const problems = siteParameterProblems(kb.manifest.parameters, mappings.siteProfile);
+    const { values } = resolveParameters(kb.manifest.parameters, mappings.siteProfile?.parameters);
     if (problems.length > 0) {
       io.err(`hcc-cds kb: site profile parameters are invalid:\n  - ${problems.join('\n  - ')}\n`);
       return EXIT.badInput;

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadKnowledgeBase } from '../../knowledge/load-knowledge-base';
-import { resolveParameters } from '../../knowledge/parameters';
+import { siteParameterProblems } from '../../knowledge/load-engine';
 import { loadMappings, type Mappings } from '../../mapping';
 import { listUnrecognisedCodes, type UnrecognisedCode } from '../../mapping/unrecognised-codes';
 import { BootError } from '../../shared/errors';
@@ -79,10 +79,8 @@ function readData(path: string): unknown[] {
 }
 
 function profileProblems(mappings: Mappings): string[] {
-  const profile = mappings.siteProfile;
-  if (profile === undefined) return [];
   const kb = loadKnowledgeBase({ factDefinitions: mappings.factDefinitions });
-  return Object.entries(profile.parameters).flatMap(([name, value]) => resolveParameters(kb.manifest.parameters, { [name]: value }).problems.map((p) => `${profile.parameterWhere[name] ?? profile.dir}: ${p}`));
+  return siteParameterProblems(kb.manifest.parameters, mappings.siteProfile);
 }
 
 function line(c: UnrecognisedCode): string {

@@ -24,6 +24,7 @@ export interface RawSource {
   match?: { path: string; valueSet?: string; values?: string[]; allowAbsent?: boolean };
   date?: string;
   tier?: number;
+  withinDays?: number;
   value: RawValue | RawValue[];
   extras?: Record<string, RawValue>;
 }
@@ -43,6 +44,7 @@ export interface RawFact {
     lookbackDays?: number;
     staleAfterDays?: number;
     baselineWindowDays?: number;
+    episodeGapDays?: number;
     whenAbsent?: string | boolean | { falseIfFact: string };
     whenUnidentified?: 'unknown';
   };

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { MappingSchemas, SchemaName } from '../mapping-schemas';
 import type { MappingDoc } from './gather';
 import { yamlFiles, yamlModule, type Problems } from './problems';
@@ -37,14 +37,14 @@ export interface SiteProfileFiles {
   readonly hash: string;
 }
 
-function readLocated(file: string, schema: SchemaName, problems: Problems, hash: ReturnType<typeof createHash>): LocatedDoc {
+function readLocated(file: string, rel: string, schema: SchemaName, problems: Problems, hash: ReturnType<typeof createHash>): LocatedDoc {
   const yaml = yamlModule();
   const lines = new yaml.LineCounter();
   let data: unknown;
   let document: ReturnType<typeof yaml.parseDocument> | undefined;
   try {
     const bytes = readFileSync(file);
-    hash.update(file.slice(file.lastIndexOf('/') + 1)).update('\0').update(bytes).update('\0');
+    hash.update(rel).update('\0').update(bytes).update('\0');
     document = yaml.parseDocument(bytes.toString('utf8'), { lineCounter: lines });
     const error = document.errors[0];
     if (error !== undefined) {
@@ -90,7 +90,7 @@ export function gatherSiteProfile(dir: string, schemas: MappingSchemas, problems
   }
   const hash = createHash('sha256');
   const located = (file: string, schema: SchemaName): LocatedDoc => {
-    const doc = readLocated(file, schema, problems, hash);
+    const doc = readLocated(file, relative(root, file).split(sep).join('/'), schema, problems, hash);
     validateDoc(schemas, doc, (instancePath) => doc.where(pathOf(instancePath)));
     return doc;
   };
