@@ -1,6 +1,6 @@
 /**
- * report.html in a real headless browser (Debian chromium driven by playwright-core, launched like the playground
- * test): opened from disk with every network request refused (it must be self-contained), the Chart.js charts
+ * report.html in a real headless browser (playwright-core driving the browser the shared resolver picks: Debian
+ * chromium, else the packaged one, test/support/browser-executable.ts): opened from disk with every network request refused (it must be self-contained), the Chart.js charts
  * drawn (a Chart instance on each canvas, fed the report's numbers), every number in the tables equal to
  * report.json, and a screenshot in test/.artifacts/cohort-report.png.
  */
@@ -13,9 +13,8 @@ import { projectRoot } from '../../src/config/project-root';
 import type { CohortReport } from '../../src/cohort/report-types';
 import { runCohort } from '../../src/cohort/run-cohort';
 import { AT, appendMalformed, cohort, writeExport } from '../cohort/cohort-fixtures';
+import { resolveBrowser } from '../support/browser-executable';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = join(projectRoot(), 'test', '.artifacts');
 
 /** What a report cell shows: its number, or "<minCell" when suppressed. */
@@ -68,13 +67,13 @@ describe('report.html in headless Chromium', () => {
   const requests: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     work = mkdtempSync(join(tmpdir(), 'hcc-cds-cohort-html-'));
     writeExport(join(work, 'export'), cohort({ hcc: 6, noCondition: 2, noHcc: 3 }));
     appendMalformed(join(work, 'export'));
     const result = await runCohort({ input: join(work, 'export'), outDir: join(work, 'out'), workers: 0, minCell: 5, at: AT });
     report = result.shareable;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const launch = resolveBrowser();
+    browser = await chromium.launch({ executablePath: launch.executablePath, args: launch.args, env: launch.env });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const url = pathToFileURL(result.files.html).href;
     await page.route('**/*', (route) => {
