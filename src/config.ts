@@ -12,6 +12,7 @@ import type { Language } from './pipeline/engine';
 import type { TrustedIssuer } from './auth/trusted-issuer';
 import { SANDBOX_ISSUER } from './auth/sandbox-issuer';
 import { compileFhirServerAllowlist } from './fhir/fhir-server-allowlist';
+import { REPLAY_DEFAULTS, replayPartitionSize } from './auth/replay-store';
 import configSchema from './config/config.schema.json';
 import { DEVELOPMENT_DEFAULTS, SANDBOX_ISS } from './config/development-defaults';
 
@@ -41,6 +42,10 @@ export interface ConfigFile {
   readonly fhirMaxTotalBytes?: number;
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  // issue 11 (security hardening)
+  readonly jwtMaxLifetimeSeconds?: number;
+  readonly jwtClockSkewSeconds?: number;
+  readonly jtiEntriesPerIssuer?: number;
 }
 
 /** The validated, defaulted, frozen configuration every component receives. */
@@ -65,6 +70,13 @@ export interface Config {
   readonly fhirMaxTotalBytes: number;
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  // issue 11 (security hardening)
+  /** Largest accepted JWT lifetime exp − iat (s). */
+  readonly jwtMaxLifetimeSeconds: number;
+  /** Clock skew allowed on exp, nbf, iat (s). */
+  readonly jwtClockSkewSeconds: number;
+  /** Size of each issuer's jti replay partition (entries). */
+  readonly jtiEntriesPerIssuer: number;
   /** Where this configuration came from: a file path or "development defaults". */
   readonly origin: string;
 }
@@ -173,9 +185,21 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     fhirMaxTotalBytes,
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
+    ...securityMembers(file),
     origin: options.origin,
   };
   return { config: deepFreeze(config), warnings };
+}
+
+/** The issue-11 members, defaulted: the JWT lifetime bound, clock skew and the replay partition derived from them. */
+function securityMembers(file: ConfigFile): Pick<Config, 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds' | 'jtiEntriesPerIssuer'> {
+  const jwtMaxLifetimeSeconds = file.jwtMaxLifetimeSeconds ?? REPLAY_DEFAULTS.maxLifetimeSeconds;
+  const jwtClockSkewSeconds = file.jwtClockSkewSeconds ?? REPLAY_DEFAULTS.skewSeconds;
+  return {
+    jwtMaxLifetimeSeconds,
+    jwtClockSkewSeconds,
+    jtiEntriesPerIssuer: file.jtiEntriesPerIssuer ?? replayPartitionSize({ maxLifetimeSeconds: jwtMaxLifetimeSeconds, skewSeconds: jwtClockSkewSeconds }),
+  };
 }
 
 /**

@@ -75,7 +75,13 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const devSigner = development ? createDevSigner() : undefined;
   if (devSigner !== undefined) logger.warn({ iss: devSigner.issuer }, '!!! development: playground issuer trusted (in-memory key)');
   const issuers = devSigner === undefined ? config.trustedIssuers : [...config.trustedIssuers, { iss: devSigner.issuer, jwks: devSigner.jwks }];
-  const verifier = createJwtVerifier({ issuers, clock: systemClock });
+  const verifier = createJwtVerifier({
+    issuers,
+    clock: systemClock,
+    maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
+    skewSeconds: config.jwtClockSkewSeconds,
+    replayEntriesPerIssuer: config.jtiEntriesPerIssuer,
+  });
   const playground = playgroundRouter({
     mode: devSigner === undefined ? 'production' : 'development',
     ...(devSigner === undefined ? {} : { devSigner }),
