@@ -15,6 +15,9 @@ import { createJsonBody } from './http/json-body';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { notFound } from './http/not-found';
 import { createRequestLog } from './http/request-log';
+import type { ServiceMetrics } from './metrics/metrics';
+import { metricsRoute } from './metrics/metrics-route';
+import { requestMetrics } from './metrics/request-metrics';
 import { discoveryRoute } from './http/routes/discovery.route';
 import { feedbackRoute } from './http/routes/feedback.route';
 import { healthRoute, readyRoute } from './http/routes/health.route';
@@ -42,6 +45,10 @@ export interface AppDeps {
   readonly playground?: Router;
   /** The service version shown in /openapi.json (server.ts reads it from package.json). */
   readonly version?: string;
+  /** Operator metrics (issue 12): recorded per request and served on GET /metrics unless config.metrics disables it. */
+  readonly metrics?: ServiceMetrics;
+  /** The bearer token GET /metrics requires (server.ts reads it from config.metrics.bearerTokenEnv); none = open. */
+  readonly metricsBearerToken?: string;
 }
 
 /** Builds the HTTP application. */
@@ -73,12 +80,16 @@ export function createApp(deps: AppDeps): Express {
     clock,
   };
 
+  if (deps.metrics !== undefined) app.use(requestMetrics(deps.metrics));
   app.use(createRequestLog(logger));
   app.use(createCors(config.corsOrigins));
 
   app.route('/healthz').get(healthRoute()).all(methodNotAllowed(['GET']));
   app.route('/readyz').get(readyRoute(engine, feedbackStore)).all(methodNotAllowed(['GET']));
   app.route('/openapi.json').get(openApiRoute(openApi)).all(methodNotAllowed(['GET']));
+  if (deps.metrics !== undefined && config.metrics.enabled) {
+    app.route('/metrics').get(metricsRoute(deps.metrics, deps.metricsBearerToken)).all(methodNotAllowed(['GET']));
+  }
 
   const discoveryHandlers = config.requireAuthOnDiscovery ? [authenticate, discoveryRoute(discovery)] : [discoveryRoute(discovery)];
   app.route('/cds-services').get(...discoveryHandlers).all(methodNotAllowed(['GET']));

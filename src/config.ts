@@ -14,6 +14,7 @@ import { SANDBOX_ISSUER } from './auth/sandbox-issuer';
 import { compileFhirServerAllowlist } from './fhir/fhir-server-allowlist';
 import { REPLAY_DEFAULTS, replayPartitionSize } from './auth/replay-store';
 import configSchema from './config/config.schema.json';
+import { describeConnection, isPostgresUrl, POSTGRES_DEFAULTS, urlHasPassword, type PostgresSettings } from './feedback/postgres/connection';
 import { DEVELOPMENT_DEFAULTS, SANDBOX_ISS } from './config/development-defaults';
 
 /** One trusted issuer as written in the configuration file. */
@@ -32,7 +33,7 @@ export interface ConfigFile {
   readonly allowedFhirServers: readonly string[];
   readonly corsOrigins: readonly string[];
   readonly language: Language;
-  readonly database: string;
+  readonly database?: string;
   readonly publicBaseUrl?: string;
   readonly bodyLimit?: string;
   readonly deadlineMs?: number;
@@ -46,7 +47,13 @@ export interface ConfigFile {
   readonly jwtMaxLifetimeSeconds?: number;
   readonly jwtClockSkewSeconds?: number;
   readonly jtiEntriesPerIssuer?: number;
+  // issue 12 (scale-out): PostgreSQL connection settings and the /metrics endpoint
+  readonly postgres?: PostgresConfigFile;
+  readonly metrics?: { readonly enabled?: boolean; readonly bearerTokenEnv?: string };
 }
+
+/** The `postgres` member as written (README § Configuration). */
+export type PostgresConfigFile = Partial<Omit<PostgresSettings, 'url'>>;
 
 /** The validated, defaulted, frozen configuration every component receives. */
 export interface Config {
@@ -54,7 +61,7 @@ export interface Config {
   readonly allowedFhirServers: readonly string[];
   readonly corsOrigins: readonly string[];
   readonly language: Language;
-  /** Absolute path of the SQLite file, or ":memory:". */
+  /** Absolute path of the SQLite file, ":memory:", or (PostgreSQL) the connection as safe to log, without password. */
   readonly database: string;
   readonly publicBaseUrl?: string;
   readonly bodyLimit: string;
@@ -77,6 +84,11 @@ export interface Config {
   readonly jwtClockSkewSeconds: number;
   /** Size of each issuer's jti replay partition (entries). */
   readonly jtiEntriesPerIssuer: number;
+  // issue 12 (scale-out)
+  /** Present when the store is PostgreSQL (`database` a postgres:// URL, or the `postgres` member). */
+  readonly postgres?: PostgresSettings;
+  /** GET /metrics: served unless disabled; with bearerTokenEnv, only to that bearer token. */
+  readonly metrics: { readonly enabled: boolean; readonly bearerTokenEnv?: string };
   /** Where this configuration came from: a file path or "development defaults". */
   readonly origin: string;
 }
@@ -169,13 +181,14 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
   if (options.production && file.publicBaseUrl === undefined) {
     warnings.push('publicBaseUrl is not set: the JWT audience is checked against the Host header of each request; set it to the URL the EHR calls');
   }
-  const database = file.database === ':memory:' ? file.database : resolve(options.baseDir ?? process.cwd(), file.database);
+  const store = storeMembers(file, options.baseDir ?? process.cwd(), problems, warnings);
+  if (problems.length > 0) throw new BootError(`invalid configuration (${options.origin})`, problems);
   const config: Config = {
     trustedIssuers,
     allowedFhirServers: [...file.allowedFhirServers],
     corsOrigins: [...file.corsOrigins],
     language: file.language,
-    database,
+    database: store.database,
     ...(file.publicBaseUrl === undefined ? {} : { publicBaseUrl: file.publicBaseUrl.replace(/\/+$/, '') }),
     bodyLimit: file.bodyLimit ?? CONFIG_DEFAULTS.bodyLimit,
     deadlineMs: file.deadlineMs ?? CONFIG_DEFAULTS.deadlineMs,
@@ -186,6 +199,8 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
     ...securityMembers(file),
+    ...(store.postgres === undefined ? {} : { postgres: store.postgres }),
+    metrics: { enabled: file.metrics?.enabled ?? true, ...(file.metrics?.bearerTokenEnv === undefined ? {} : { bearerTokenEnv: file.metrics.bearerTokenEnv }) },
     origin: options.origin,
   };
   return { config: deepFreeze(config), warnings };
@@ -200,6 +215,34 @@ function securityMembers(file: ConfigFile): Pick<Config, 'jwtMaxLifetimeSeconds'
     jwtClockSkewSeconds,
     jtiEntriesPerIssuer: file.jtiEntriesPerIssuer ?? replayPartitionSize({ maxLifetimeSeconds: jwtMaxLifetimeSeconds, skewSeconds: jwtClockSkewSeconds }),
   };
+}
+
+/**
+ * The issue-12 store selection: `database` as a SQLite path (default store) or a postgres:// URL, and/or the
+ * `postgres` member (connection settings completed with defaults); SQLite with a `postgres` member is a mistake.
+ */
+function storeMembers(file: ConfigFile, baseDir: string, problems: string[], warnings: string[]): { database: string; postgres?: PostgresSettings } {
+  const url = file.database !== undefined && isPostgresUrl(file.database) ? file.database : undefined;
+  if (file.postgres === undefined && url === undefined) {
+    if (file.database === undefined) {
+      problems.push('database is required: a SQLite file path, or a postgres:// URL (or give the postgres member)');
+      return { database: '' };
+    }
+    return { database: file.database === ':memory:' ? file.database : resolve(baseDir, file.database) };
+  }
+  if (file.database !== undefined && url === undefined) {
+    problems.push('database names a SQLite file but postgres settings are given: make database a postgres:// URL or remove it');
+  }
+  const postgres: PostgresSettings = { ...POSTGRES_DEFAULTS, ...(url === undefined ? {} : { url }), ...file.postgres };
+  if (url !== undefined) {
+    try {
+      if (urlHasPassword(postgres)) warnings.push('the database URL carries a password: prefer postgres.passwordEnv (the password then stays out of the file)');
+    } catch (error) {
+      problems.push(`database: ${error instanceof BootError ? (error.problems[0] ?? error.message) : 'is not a valid URL'}`);
+      return { database: '' };
+    }
+  }
+  return { database: describeConnection(postgres), postgres };
 }
 
 /**

@@ -37,6 +37,9 @@ export interface TestAppOptions {
   readonly gatewayFactory?: AppDeps['gatewayFactory'];
   readonly store?: FeedbackStore;
   readonly client?: CdsClientKeys;
+  /** Operator metrics and the /metrics bearer token (issue 12). */
+  readonly metrics?: AppDeps['metrics'];
+  readonly metricsBearerToken?: string;
 }
 
 /** A gateway factory that fails the test if the service tries to reach a FHIR server. */
@@ -69,6 +72,8 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     gatewayFactory: options.gatewayFactory ?? NO_FHIR,
     logger,
     clock: systemClock,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.metricsBearerToken === undefined ? {} : { metricsBearerToken: options.metricsBearerToken }),
   });
   return {
     app,

@@ -1,6 +1,7 @@
 /**
- * Schema version 1: the card log, its recommendations, feedback (the tables of the SQLite store, with timestamps as
- * timestamptz) and the shared JWT replay store (one row per accepted (issuer, jti) until its token expires).
+ * Schema version 1: the card log (with the caller each card was served to), its recommendations, feedback (the
+ * tables of the SQLite store, timestamps as timestamptz) and the shared JWT replay store (one row per accepted
+ * (issuer, jti) until its token expires).
  */
 import type { Migration } from './migration';
 
@@ -15,10 +16,10 @@ CREATE TABLE card_log (
   hook_instance text NOT NULL,
   kb_version text NOT NULL,
   served_at timestamptz NOT NULL,
-  client_iss text,
-  client_tenant text
+  issuer text,
+  tenant text NOT NULL DEFAULT ''
 );
-CREATE INDEX card_log_service_served ON card_log (service_id, served_at);
+CREATE INDEX card_log_caller ON card_log (service_id, issuer, tenant, served_at);
 CREATE TABLE card_recommendation (
   card_uuid text NOT NULL REFERENCES card_log (card_uuid) ON DELETE CASCADE,
   recommendation_id text NOT NULL,
@@ -36,7 +37,7 @@ CREATE TABLE feedback (
   override_display text,
   user_comment text,
   client_iss text,
-  client_tenant text,
+  client_tenant text NOT NULL DEFAULT '',
   received_at timestamptz NOT NULL,
   UNIQUE (card_uuid, outcome, outcome_timestamp, suggestion_id)
 );
