@@ -17,6 +17,9 @@ const FIXED_MESSAGES: Partial<Record<ErrorCode, string>> = {
   INTERNAL: 'Internal error.',
 };
 
+/** Seconds a client is asked to wait before retrying a 503 caused by storage or readiness. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** The status, body and headers an error is answered with. */
 export interface HttpErrorAnswer {
   readonly status: number;
@@ -41,6 +44,8 @@ export function toHttpError(error: unknown): HttpErrorAnswer {
   const text = FIXED_MESSAGES[appError.code] ?? appError.message;
   const locations = FIXED_MESSAGES[appError.code] === undefined ? appError.locations : [];
   const headers: Record<string, string> = appError.code === 'AUTH_INVALID_TOKEN' ? { 'WWW-Authenticate': 'Bearer' } : {};
+  // RFC 9110 §10.2.3: a 503 for a transient condition says when to retry (the database is back within seconds, or the client retries later).
+  if (appError.code === 'STORAGE_FAILED' || appError.code === 'NOT_READY') headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
   return { status: entry.status, code: appError.code, body: operationOutcome(entry.issue, text, locations), headers };
 }
 
