@@ -46,6 +46,7 @@ export interface ConfigFile {
   readonly jwtMaxLifetimeSeconds?: number;
   readonly jwtClockSkewSeconds?: number;
   readonly jtiEntriesPerIssuer?: number;
+  readonly feedbackReaderIssuers?: readonly string[];
 }
 
 /** The validated, defaulted, frozen configuration every component receives. */
@@ -77,6 +78,8 @@ export interface Config {
   readonly jwtClockSkewSeconds: number;
   /** Size of each issuer's jti replay partition (entries). */
   readonly jtiEntriesPerIssuer: number;
+  /** Issuers whose feedback summary covers every caller and includes override display text (default none). */
+  readonly feedbackReaderIssuers: readonly string[];
   /** Where this configuration came from: a file path or "development defaults". */
   readonly origin: string;
 }
@@ -192,13 +195,16 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
 }
 
 /** The issue-11 members, defaulted: the JWT lifetime bound, clock skew and the replay partition derived from them. */
-function securityMembers(file: ConfigFile): Pick<Config, 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds' | 'jtiEntriesPerIssuer'> {
+function securityMembers(
+  file: ConfigFile,
+): Pick<Config, 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds' | 'jtiEntriesPerIssuer' | 'feedbackReaderIssuers'> {
   const jwtMaxLifetimeSeconds = file.jwtMaxLifetimeSeconds ?? REPLAY_DEFAULTS.maxLifetimeSeconds;
   const jwtClockSkewSeconds = file.jwtClockSkewSeconds ?? REPLAY_DEFAULTS.skewSeconds;
   return {
     jwtMaxLifetimeSeconds,
     jwtClockSkewSeconds,
     jtiEntriesPerIssuer: file.jtiEntriesPerIssuer ?? replayPartitionSize({ maxLifetimeSeconds: jwtMaxLifetimeSeconds, skewSeconds: jwtClockSkewSeconds }),
+    feedbackReaderIssuers: [...(file.feedbackReaderIssuers ?? [])],
   };
 }
 
