@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
     .all(methodNotAllowed(['POST']));
   app
     .route('/cds-services/:id/feedback/summary')
-    .get(authenticate, feedbackSummaryRoute({ services, summarize: (query) => feedbackStore.feedbackSummary(query) }))
+    .get(authenticate, feedbackSummaryRoute({ services, summarize: (query) => feedbackStore.feedbackSummary(query), readerIssuers: config.feedbackReaderIssuers }))
     .all(methodNotAllowed(['GET']));
 
   if (deps.playground !== undefined) app.use(deps.playground);

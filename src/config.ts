@@ -47,6 +47,7 @@ export interface ConfigFile {
   readonly jwtMaxLifetimeSeconds?: number;
   readonly jwtClockSkewSeconds?: number;
   readonly jtiEntriesPerIssuer?: number;
+  readonly feedbackReaderIssuers?: readonly string[];
   // issue 12 (scale-out): PostgreSQL connection settings and the /metrics endpoint
   readonly postgres?: PostgresConfigFile;
   readonly metrics?: { readonly enabled?: boolean; readonly bearerTokenEnv?: string };
@@ -84,6 +85,8 @@ export interface Config {
   readonly jwtClockSkewSeconds: number;
   /** Size of each issuer's jti replay partition (entries). */
   readonly jtiEntriesPerIssuer: number;
+  /** Issuers whose feedback summary covers every caller and includes override display text (default none). */
+  readonly feedbackReaderIssuers: readonly string[];
   // issue 12 (scale-out)
   /** Present when the store is PostgreSQL (`database` a postgres:// URL, or the `postgres` member). */
   readonly postgres?: PostgresSettings;
@@ -207,13 +210,16 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
 }
 
 /** The issue-11 members, defaulted: the JWT lifetime bound, clock skew and the replay partition derived from them. */
-function securityMembers(file: ConfigFile): Pick<Config, 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds' | 'jtiEntriesPerIssuer'> {
+function securityMembers(
+  file: ConfigFile,
+): Pick<Config, 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds' | 'jtiEntriesPerIssuer' | 'feedbackReaderIssuers'> {
   const jwtMaxLifetimeSeconds = file.jwtMaxLifetimeSeconds ?? REPLAY_DEFAULTS.maxLifetimeSeconds;
   const jwtClockSkewSeconds = file.jwtClockSkewSeconds ?? REPLAY_DEFAULTS.skewSeconds;
   return {
     jwtMaxLifetimeSeconds,
     jwtClockSkewSeconds,
     jtiEntriesPerIssuer: file.jtiEntriesPerIssuer ?? replayPartitionSize({ maxLifetimeSeconds: jwtMaxLifetimeSeconds, skewSeconds: jwtClockSkewSeconds }),
+    feedbackReaderIssuers: [...(file.feedbackReaderIssuers ?? [])],
   };
 }
 

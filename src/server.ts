@@ -127,7 +127,7 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
-        feedbackStore.close();
+        feedbackStore.closeSync();
         logger.info('hcc-cds stopped');
         resolve();
       });

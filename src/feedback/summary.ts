@@ -2,9 +2,12 @@
  * Feedback analytics for the clinical panel (issue 6): per recommendation, over the cards a service served in a
  * time window, how many were served, accepted and overridden, and the most frequent coded override reasons.
  * A query over the SQLite card log and feedback tables of sqlite-feedback-store.ts; statements are prepared
- * once. Free-text user comments are never returned (they may hold PHI), only counted.
+ * once. Free-text user comments are never returned (they may hold PHI), only counted; a reason's display text is
+ * returned only to a configured reader. A summary covers one caller's cards (issuer and tenant) unless the query's
+ * scope is every caller (a configured reader, issue 11).
  */
 import type { Database } from 'better-sqlite3';
+import type { FeedbackCaller } from './feedback-store';
 
 /** The window and service of a summary; `since` inclusive, `until` exclusive, both on the card's served time. */
 export interface SummaryQuery {
@@ -13,6 +16,10 @@ export interface SummaryQuery {
   readonly until?: Date;
   /** How many override reasons to list per recommendation (default 5). */
   readonly topReasons?: number;
+  /** Whose cards are counted: one caller's (its issuer and tenant), or every caller's (a configured reader). */
+  readonly scope: FeedbackCaller | 'all-callers';
+  /** Also return each override reason's display text (free text; default false: codes only). */
+  readonly includeDisplay?: boolean;
 }
 
 /** A coded override reason and on how many cards it was given. */
@@ -68,7 +75,8 @@ interface ReasonRow {
   cards: number;
 }
 
-const WINDOW = `c.service_id = @serviceId AND c.served_at >= @since AND c.served_at < @until`;
+const WINDOW = `c.service_id = @serviceId AND c.served_at >= @since AND c.served_at < @until
+   AND (@allCallers = 1 OR (c.issuer = @iss AND c.tenant = @tenant))`;
 
 const COUNTS = `
 SELECT r.recommendation_id AS recommendationId,
@@ -101,13 +109,17 @@ const MAX_TIME = '9999';
 
 /** Prepares the summary query on an open database holding the feedback store's tables. */
 export function prepareFeedbackSummary(db: Database): (query: SummaryQuery) => FeedbackSummary {
-  const counts = db.prepare<Record<string, string>, CountRow>(COUNTS);
-  const reasons = db.prepare<Record<string, string>, ReasonRow>(REASONS);
+  const counts = db.prepare<Record<string, string | number>, CountRow>(COUNTS);
+  const reasons = db.prepare<Record<string, string | number>, ReasonRow>(REASONS);
   return (query) => {
+    const all = query.scope === 'all-callers';
     const params = {
       serviceId: query.serviceId,
       since: query.since?.toISOString() ?? MIN_TIME,
       until: query.until?.toISOString() ?? MAX_TIME,
+      allCallers: all ? 1 : 0,
+      iss: all ? '' : (query.scope as FeedbackCaller).iss,
+      tenant: all ? '' : ((query.scope as FeedbackCaller).tenant ?? ''),
     };
     const top = query.topReasons ?? 5;
     const reasonRows = reasons.all(params);
@@ -119,7 +131,7 @@ export function prepareFeedbackSummary(db: Database): (query: SummaryQuery) => F
       const topOverrideReasons = coded.slice(0, top).map((r): OverrideReasonCount => ({
         system: r.system,
         code: r.code,
-        ...(r.display !== null ? { display: r.display } : {}),
+        ...(query.includeDisplay === true && r.display !== null ? { display: r.display } : {}),
         cards: r.cards,
       }));
       return {

@@ -12,8 +12,8 @@ export function healthRoute(): RequestHandler {
 
 /** GET /readyz: the engine is loaded and the feedback store accepts writes. */
 export function readyRoute(engine: Engine, store: FeedbackStore): RequestHandler {
-  return (_req, res) => {
-    if (!store.isWritable()) throw new AppError('NOT_READY', 'Not ready: the feedback store is not writable.');
+  return async (_req, res) => {
+    if (!(await store.isWritable())) throw new AppError('NOT_READY', 'Not ready: the feedback store is not writable.');
     res.status(200).json({ status: 'ready', kbVersion: engine.kbVersion });
   };
 }

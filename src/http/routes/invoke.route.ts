@@ -5,7 +5,7 @@
 import type { RequestHandler } from 'express';
 import type { CdsRequest } from '../../cds-hooks/types';
 import { validateHookRequest } from '../../cds-hooks/validator';
-import type { FeedbackStore } from '../../feedback/feedback-store';
+import type { FeedbackCaller, FeedbackStore } from '../../feedback/feedback-store';
 import type { Language } from '../../pipeline/engine';
 import { runService, type RunServiceDeps } from '../../pipeline/run-service';
 import type { ServiceRegistry } from '../../services/registry';
@@ -50,8 +50,9 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
     const language = languageFrom(req.get('accept-language'), deps.defaultLanguage);
     const run = await runService(service, request, deps.run, { language });
     const servedAt = deps.run.clock.now().toISOString();
+    const client = res.locals['client'] as FeedbackCaller;
     try {
-      deps.feedbackStore.logCards(
+      await deps.feedbackStore.logCards(
         run.cardLog.map((entry) => ({
           cardUuid: entry.cardUuid,
           serviceId: service.id,
@@ -59,6 +60,7 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
           recommendationIds: entry.recommendationIds,
           kbVersion: run.kbVersion,
           servedAt,
+          caller: client.tenant === undefined ? { iss: client.iss } : { iss: client.iss, tenant: client.tenant },
         })),
       );
     } catch {
