@@ -57,7 +57,8 @@ export interface FeedbackSummary {
   readonly recommendations: readonly RecommendationSummary[];
 }
 
-interface CountRow {
+/** One recommendation's counts as both stores' summary queries return them. */
+export interface CountRow {
   recommendationId: string;
   kbVersions: string | null;
   served: number;
@@ -67,7 +68,8 @@ interface CountRow {
   overriddenWithComment: number;
 }
 
-interface ReasonRow {
+/** One (recommendation, override reason) group as both stores' summary queries return them. */
+export interface ReasonRow {
   recommendationId: string;
   system: string | null;
   code: string | null;
@@ -121,37 +123,41 @@ export function prepareFeedbackSummary(db: Database): (query: SummaryQuery) => F
       iss: all ? '' : (query.scope as FeedbackCaller).iss,
       tenant: all ? '' : ((query.scope as FeedbackCaller).tenant ?? ''),
     };
-    const top = query.topReasons ?? 5;
-    const reasonRows = reasons.all(params);
-    const recommendations = counts.all(params).map((row): RecommendationSummary => {
-      const mine = reasonRows.filter((r) => r.recommendationId === row.recommendationId);
-      const coded = mine.filter((r): r is ReasonRow & { system: string; code: string } => r.code !== null && r.system !== null);
-      // Cards overridden without a coded reason form the group whose code is NULL.
-      const uncoded = mine.find((r) => r.code === null)?.cards ?? 0;
-      const topOverrideReasons = coded.slice(0, top).map((r): OverrideReasonCount => ({
-        system: r.system,
-        code: r.code,
-        ...(query.includeDisplay === true && r.display !== null ? { display: r.display } : {}),
-        cards: r.cards,
-      }));
-      return {
-        recommendationId: row.recommendationId,
-        kbVersions: (row.kbVersions ?? '').split(',').filter((v) => v !== '').sort(),
-        served: row.served,
-        accepted: row.accepted,
-        overridden: row.overridden,
-        withoutFeedback: row.served - row.withFeedback,
-        overriddenWithoutCodedReason: uncoded,
-        overriddenWithComment: row.overriddenWithComment,
-        ...(topOverrideReasons.length > 0 ? { topOverrideReasons } : {}),
-      };
-    });
+    return assembleFeedbackSummary(query, counts.all(params), reasons.all(params));
+  };
+}
+
+/** Builds the summary from the rows of the count and reason queries (shared by the SQLite and PostgreSQL stores). */
+export function assembleFeedbackSummary(query: SummaryQuery, countRows: readonly CountRow[], reasonRows: readonly ReasonRow[]): FeedbackSummary {
+  const top = query.topReasons ?? 5;
+  const recommendations = countRows.map((row): RecommendationSummary => {
+    const mine = reasonRows.filter((r) => r.recommendationId === row.recommendationId);
+    const coded = mine.filter((r): r is ReasonRow & { system: string; code: string } => r.code !== null && r.system !== null);
+    // Cards overridden without a coded reason form the group whose code is NULL.
+    const uncoded = mine.find((r) => r.code === null)?.cards ?? 0;
+    const topOverrideReasons = coded.slice(0, top).map((r): OverrideReasonCount => ({
+      system: r.system,
+      code: r.code,
+      ...(query.includeDisplay === true && r.display !== null ? { display: r.display } : {}),
+      cards: r.cards,
+    }));
     return {
-      serviceId: query.serviceId,
-      ...(query.since !== undefined ? { since: params.since } : {}),
-      ...(query.until !== undefined ? { until: params.until } : {}),
-      window: 'card-served-at',
-      recommendations,
+      recommendationId: row.recommendationId,
+      kbVersions: (row.kbVersions ?? '').split(',').filter((v) => v !== '').sort(),
+      served: row.served,
+      accepted: row.accepted,
+      overridden: row.overridden,
+      withoutFeedback: row.served - row.withFeedback,
+      overriddenWithoutCodedReason: uncoded,
+      overriddenWithComment: row.overriddenWithComment,
+      ...(topOverrideReasons.length > 0 ? { topOverrideReasons } : {}),
     };
+  });
+  return {
+    serviceId: query.serviceId,
+    ...(query.since !== undefined ? { since: query.since.toISOString() } : {}),
+    ...(query.until !== undefined ? { until: query.until.toISOString() } : {}),
+    window: 'card-served-at',
+    recommendations,
   };
 }

@@ -1,10 +1,11 @@
+/** The SQLite FeedbackStore: the shared store contract, plus what is specific to SQLite (WAL, old files, batching). */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FeedbackCaller } from '../../src/feedback/feedback-store';
 import { openSqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store';
-import { AppError } from '../../src/shared/errors';
+import { describeFeedbackStoreContract } from './feedback-store-contract';
 
 const EHR: FeedbackCaller = { iss: 'https://ehr' };
 const card = (uuid: string, recommendationIds: string[], caller: FeedbackCaller = EHR, serviceId = 'svc') => ({
@@ -17,6 +18,9 @@ const card = (uuid: string, recommendationIds: string[], caller: FeedbackCaller 
   caller,
 });
 const from = (caller: FeedbackCaller = EHR, receivedAt = 'now') => ({ receivedAt, caller });
+
+describeFeedbackStoreContract('SQLite (in memory)', () => Promise.resolve(openSqliteFeedbackStore(':memory:')));
+describeFeedbackStoreContract('SQLite (file)', () => Promise.resolve(openSqliteFeedbackStore(join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'fb.sqlite'))));
 
 describe('SQLite feedback store', () => {
   it('creates its directory on first start and uses WAL with synchronous=FULL', async () => {
@@ -48,32 +52,6 @@ describe('SQLite feedback store', () => {
     await store.close();
   });
 
-  it('is idempotent on duplicates (card + outcome + timestamp + suggestion)', async () => {
-    const store = openSqliteFeedbackStore(':memory:');
-    await store.logCards([card('c1', ['R-A'])]);
-    const item = { card: 'c1', outcome: 'accepted' as const, outcomeTimestamp: '2026-01-01T00:00:00Z', acceptedSuggestions: [{ id: 's1' }, { id: 's2' }] };
-    await expect(store.recordFeedback('svc', [item], from())).resolves.toEqual({ stored: 2, duplicates: 0, unknownCards: 0 });
-    await expect(store.recordFeedback('svc', [item, item], from())).resolves.toEqual({ stored: 0, duplicates: 4, unknownCards: 0 });
-    const later = { ...item, outcomeTimestamp: '2026-01-01T00:05:00Z', acceptedSuggestions: [{ id: 's1' }] };
-    await expect(store.recordFeedback('svc', [later], from())).resolves.toEqual({ stored: 1, duplicates: 0, unknownCards: 0 });
-  });
-
-  it('stores feedback only on cards issued to the same issuer and tenant through the same service', async () => {
-    const store = openSqliteFeedbackStore(':memory:');
-    const tenantA: FeedbackCaller = { iss: 'https://ehr', tenant: 'a' };
-    await store.logCards([card('mine', ['R-A']), card('tenant-a', ['R-A'], tenantA), card('other-svc', ['R-A'], EHR, 'svc-2')]);
-    const item = (c: string) => ({ card: c, outcome: 'overridden' as const, outcomeTimestamp: '2026-01-01T00:00:00Z' });
-    await expect(store.recordFeedback('svc', ['mine', 'tenant-a', 'other-svc', 'never-served'].map(item), from())).resolves.toEqual({
-      stored: 1,
-      duplicates: 0,
-      unknownCards: 3,
-    });
-    await expect(store.recordFeedback('svc', [item('mine')], from({ iss: 'https://intruder' }))).resolves.toEqual({ stored: 0, duplicates: 0, unknownCards: 1 });
-    await expect(store.recordFeedback('svc', [item('tenant-a')], from({ iss: 'https://ehr', tenant: 'b' }))).resolves.toEqual({ stored: 0, duplicates: 0, unknownCards: 1 });
-    await expect(store.recordFeedback('svc', [item('tenant-a')], from(tenantA))).resolves.toEqual({ stored: 1, duplicates: 0, unknownCards: 0 });
-    expect((await store.recommendationStats()).map((r) => [r.served, r.overridden])).toEqual([[3, 2]]);
-  });
-
   it('adds the caller columns to a database created before issue 11; its old cards take no feedback', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'fb.sqlite');
     const old = new Database(path);
@@ -88,32 +66,6 @@ describe('SQLite feedback store', () => {
     const item = (c: string) => ({ card: c, outcome: 'overridden' as const, outcomeTimestamp: '2026-01-01T00:00:00Z' });
     await expect(store.recordFeedback('svc', [item('legacy'), item('new')], from())).resolves.toEqual({ stored: 1, duplicates: 0, unknownCards: 1 });
     await store.close();
-  });
-
-  it('joins feedback to the recommendations of logged cards', async () => {
-    const store = openSqliteFeedbackStore(':memory:');
-    await store.logCards([card('c1', ['R-A', 'R-B']), card('c2', ['R-A']), card('c3', ['R-B'])]);
-    await store.logCards([card('c1', ['R-A', 'R-B'])]);
-    await store.recordFeedback(
-      'svc',
-      [
-        { card: 'c1', outcome: 'accepted', outcomeTimestamp: '2026-01-01T00:00:00Z', acceptedSuggestions: [{ id: 's' }] },
-        { card: 'c2', outcome: 'overridden', outcomeTimestamp: '2026-01-01T00:00:00Z' },
-      ],
-      from(),
-    );
-    await expect(store.recommendationStats()).resolves.toEqual([
-      { recommendationId: 'R-A', kbVersion: '1.0.0', served: 2, accepted: 1, overridden: 1 },
-      { recommendationId: 'R-B', kbVersion: '1.0.0', served: 2, accepted: 1, overridden: 0 },
-    ]);
-  });
-
-  it('rejects with STORAGE_FAILED (never a silent success) when the database is gone, and reports not writable', async () => {
-    const store = openSqliteFeedbackStore(':memory:');
-    await store.close();
-    await expect(store.isWritable()).resolves.toBe(false);
-    await expect(store.recordFeedback('svc', [{ card: 'c', outcome: 'overridden', outcomeTimestamp: 't' }], from())).rejects.toBeInstanceOf(AppError);
-    await expect(store.logCards([card('c9', ['R'])])).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
   });
 
   describe('batched card log', () => {

@@ -7,7 +7,8 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { AppError } from '../../shared/errors';
-import type { CardLogEntry, FeedbackItem, FeedbackReceipt, RecommendationStats } from '../feedback-store';
+import type { CardLogEntry, FeedbackCaller, FeedbackItem, FeedbackStore, RecommendationStats } from '../feedback-store';
+import { assembleFeedbackSummary, type CountRow, type ReasonRow } from '../summary';
 import { createCardLogBuffer } from './card-log-buffer';
 
 /** Events of the store for logs and metrics (counts and operation names only: no PHI). */
@@ -27,21 +28,12 @@ export interface PostgresFeedbackStoreOptions extends PostgresStoreEvents {
   readonly cardLogDelayMs?: number;
 }
 
-/** The PostgreSQL store (async; the schema must have been migrated: migrate.ts). */
-export interface PostgresFeedbackStore {
-  /** Queues served cards for the batched write; never throws, never waits. */
-  logCards(entries: readonly CardLogEntry[]): void;
+/** The PostgreSQL store (the schema must have been migrated: migrate.ts), with its card-log buffer visible. */
+export interface PostgresFeedbackStore extends FeedbackStore {
   /** Writes the pending card-log entries now; rejects with STORAGE_FAILED when they could not be committed (they stay queued). */
   flushCardLog(): Promise<void>;
   /** Card-log entries waiting to be written. */
   readonly pendingCardLog: number;
-  /** Stores a feedback batch; resolves once committed, rejects with STORAGE_FAILED otherwise. */
-  recordFeedback(serviceId: string, items: readonly FeedbackItem[], context: { readonly receivedAt: string; readonly iss?: string; readonly tenant?: string }): Promise<FeedbackReceipt>;
-  /** True when the database answers a write-capable round trip now. */
-  isWritable(): Promise<boolean>;
-  recommendationStats(): Promise<readonly RecommendationStats[]>;
-  /** Writes what is pending (bounded by the pool's timeouts), then closes the pool. */
-  close(): Promise<void>;
 }
 
 function storageFailed(): AppError {
@@ -67,7 +59,7 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
 }
 
 const INSERT_CARDS = `
-INSERT INTO card_log (card_uuid, service_id, hook_instance, kb_version, served_at, client_iss, client_tenant)
+INSERT INTO card_log (card_uuid, service_id, hook_instance, kb_version, served_at, issuer, tenant)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
 ON CONFLICT (card_uuid) DO NOTHING`;
 
@@ -76,12 +68,28 @@ INSERT INTO card_recommendation (card_uuid, recommendation_id)
 SELECT * FROM unnest($1::text[], $2::text[])
 ON CONFLICT DO NOTHING`;
 
+/**
+ * Feedback in one statement: the items (one row per accepted suggestion) joined to the card log, so only cards this
+ * service issued to this caller are inserted; it answers rows stored, rows of issued cards (stored + duplicates)
+ * and items on any other card. $1 service, $2…$10 item columns, $11 issuer, $12 tenant, $13 received at.
+ */
 const INSERT_FEEDBACK = `
-INSERT INTO feedback (service_id, card_uuid, outcome, outcome_timestamp, suggestion_id, override_code, override_system,
-                      override_display, user_comment, client_iss, client_tenant, received_at)
-SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]),
-       LATERAL (SELECT $10::text, $11::text, $12::timestamptz) AS ctx
-ON CONFLICT (card_uuid, outcome, outcome_timestamp, suggestion_id) DO NOTHING`;
+WITH incoming AS (
+  SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+    AS t(item, card, outcome, at, suggestion, code, system, display, comment)
+), issued AS (
+  SELECT i.* FROM incoming i
+    JOIN card_log c ON c.card_uuid = i.card AND c.service_id = $1::text AND c.issuer = $11::text AND c.tenant = $12::text
+), stored AS (
+  INSERT INTO feedback (service_id, card_uuid, outcome, outcome_timestamp, suggestion_id, override_code, override_system,
+                        override_display, user_comment, client_iss, client_tenant, received_at)
+  SELECT $1::text, card, outcome, at, suggestion, code, system, display, comment, $11::text, $12::text, $13::timestamptz FROM issued
+  ON CONFLICT (card_uuid, outcome, outcome_timestamp, suggestion_id) DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM stored)::int AS stored,
+       (SELECT count(*) FROM issued)::int AS issued,
+       (SELECT count(DISTINCT item) FROM incoming WHERE item NOT IN (SELECT item FROM issued))::int AS unknown`;
 
 const STATS = `
 SELECT r.recommendation_id AS "recommendationId", c.kb_version AS "kbVersion",
@@ -94,13 +102,45 @@ SELECT r.recommendation_id AS "recommendationId", c.kb_version AS "kbVersion",
  GROUP BY r.recommendation_id, c.kb_version
  ORDER BY r.recommendation_id, c.kb_version`;
 
-/** One row per (card, suggestion): accepted feedback has one row per accepted suggestion, overrides one with ''. */
-function feedbackColumns(items: readonly FeedbackItem[]): string[][] {
-  const columns: string[][] = [[], [], [], [], [], [], [], []];
-  const [card, outcome, at, suggestion, code, system, display, comment] = columns as [string[], string[], string[], string[], (string | null)[], (string | null)[], (string | null)[], (string | null)[]];
-  for (const item of items) {
+/** The caller filter of both summary queries: $4 true = every caller, else issuer $5 and tenant $6. */
+const WINDOW = `c.service_id = $1 AND c.served_at >= $2::timestamptz AND c.served_at < $3::timestamptz
+   AND ($4::boolean OR (c.issuer = $5::text AND c.tenant = $6::text))`;
+
+// The SQLite store orders by binary collation; COLLATE "C" gives the same order whatever the database's locale.
+const SUMMARY_COUNTS = `
+SELECT r.recommendation_id AS "recommendationId",
+       string_agg(DISTINCT c.kb_version, ',') AS "kbVersions",
+       COUNT(DISTINCT c.card_uuid)::int AS served,
+       COUNT(DISTINCT CASE WHEN f.outcome = 'accepted' THEN c.card_uuid END)::int AS accepted,
+       COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN c.card_uuid END)::int AS overridden,
+       COUNT(DISTINCT f.card_uuid)::int AS "withFeedback",
+       COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' AND f.user_comment IS NOT NULL THEN c.card_uuid END)::int AS "overriddenWithComment"
+  FROM card_recommendation r
+  JOIN card_log c ON c.card_uuid = r.card_uuid
+  LEFT JOIN feedback f ON f.card_uuid = c.card_uuid AND f.service_id = c.service_id
+ WHERE ${WINDOW}
+ GROUP BY r.recommendation_id
+ ORDER BY r.recommendation_id COLLATE "C"`;
+
+const SUMMARY_REASONS = `
+SELECT r.recommendation_id AS "recommendationId", f.override_system AS system, f.override_code AS code,
+       MAX(f.override_display) AS display, COUNT(DISTINCT c.card_uuid)::int AS cards
+  FROM card_recommendation r
+  JOIN card_log c ON c.card_uuid = r.card_uuid
+  JOIN feedback f ON f.card_uuid = c.card_uuid AND f.service_id = c.service_id
+ WHERE ${WINDOW} AND f.outcome = 'overridden'
+ GROUP BY r.recommendation_id, f.override_system, f.override_code
+ ORDER BY r.recommendation_id COLLATE "C", cards DESC, f.override_code COLLATE "C" NULLS FIRST`;
+
+/** One row per (item, suggestion): accepted feedback has one row per accepted suggestion, overrides one with ''. */
+function feedbackColumns(items: readonly FeedbackItem[]): [number[], ...(string | null)[][]] {
+  const index: number[] = [];
+  const columns: (string | null)[][] = [[], [], [], [], [], [], [], []];
+  const [card, outcome, at, suggestion, code, system, display, comment] = columns as [(string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[]];
+  items.forEach((item, i) => {
     const suggestions = item.outcome === 'accepted' ? (item.acceptedSuggestions ?? []).map((s) => s.id) : [''];
     for (const suggestionId of suggestions) {
+      index.push(i);
       card.push(item.card);
       outcome.push(item.outcome);
       at.push(item.outcomeTimestamp);
@@ -110,8 +150,8 @@ function feedbackColumns(items: readonly FeedbackItem[]): string[][] {
       display.push(item.overrideReason?.reason?.display ?? null);
       comment.push(item.overrideReason?.userComment ?? null);
     }
-  }
-  return columns;
+  });
+  return [index, ...columns];
 }
 
 /** Creates the store over a pool whose database is at this code's schema version. */
@@ -125,8 +165,8 @@ export function createPostgresFeedbackStore(options: PostgresFeedbackStoreOption
         batch.map((e) => e.hookInstance),
         batch.map((e) => e.kbVersion),
         batch.map((e) => e.servedAt),
-        batch.map(() => null),
-        batch.map(() => null),
+        batch.map((e) => e.caller.iss),
+        batch.map((e) => e.caller.tenant ?? ''),
       ]);
       const cards: string[] = [];
       const recommendations: string[] = [];
@@ -152,8 +192,9 @@ export function createPostgresFeedbackStore(options: PostgresFeedbackStoreOption
 
   return {
     logCards(entries) {
-      if (closed) throw storageFailed();
+      if (closed) return Promise.reject(storageFailed());
       buffer.add(entries);
+      return Promise.resolve();
     },
     async flushCardLog() {
       try {
@@ -168,13 +209,20 @@ export function createPostgresFeedbackStore(options: PostgresFeedbackStoreOption
     async recordFeedback(serviceId, items, context) {
       if (closed) throw storageFailed();
       await flushQuietly();
-      const rows = feedbackColumns(items);
-      const total = rows[0]?.length ?? 0;
-      if (total === 0) return { stored: 0, duplicates: 0 };
+      const [index, ...rows] = feedbackColumns(items);
+      if (index.length === 0) return { stored: 0, duplicates: 0, unknownCards: 0 };
+      const caller: FeedbackCaller = context.caller;
       try {
-        const result = await pool.query(INSERT_FEEDBACK, [serviceId, ...rows, context.iss ?? null, context.tenant ?? null, context.receivedAt]);
-        const stored = result.rowCount ?? 0;
-        return { stored, duplicates: total - stored };
+        const result = await pool.query<{ stored: number; issued: number; unknown: number }>(INSERT_FEEDBACK, [
+          serviceId,
+          index,
+          ...rows,
+          caller.iss,
+          caller.tenant ?? '',
+          context.receivedAt,
+        ]);
+        const counts = result.rows[0] ?? { stored: 0, issued: 0, unknown: 0 };
+        return { stored: counts.stored, duplicates: counts.issued - counts.stored, unknownCards: counts.unknown };
       } catch (error) {
         options.onDatabaseError?.('feedback', error);
         throw storageFailed();
@@ -197,6 +245,19 @@ export function createPostgresFeedbackStore(options: PostgresFeedbackStoreOption
       } catch (error) {
         options.onDatabaseError?.('stats', error);
         throw new AppError('STORAGE_FAILED', 'The feedback statistics could not be read; please retry.');
+      }
+    },
+    async feedbackSummary(query) {
+      await flushQuietly();
+      const all = query.scope === 'all-callers';
+      const scope = query.scope === 'all-callers' ? undefined : query.scope;
+      const params = [query.serviceId, query.since?.toISOString() ?? '-infinity', query.until?.toISOString() ?? 'infinity', all, scope?.iss ?? '', scope?.tenant ?? ''];
+      try {
+        const [counts, reasons] = await Promise.all([pool.query<CountRow>(SUMMARY_COUNTS, params), pool.query<ReasonRow>(SUMMARY_REASONS, params)]);
+        return assembleFeedbackSummary(query, counts.rows, reasons.rows);
+      } catch (error) {
+        options.onDatabaseError?.('summary', error);
+        throw new AppError('STORAGE_FAILED', 'The feedback summary could not be read; please retry.');
       }
     },
     async close() {
