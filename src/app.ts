@@ -20,7 +20,7 @@ import { metricsRoute } from './metrics/metrics-route';
 import { requestMetrics } from './metrics/request-metrics';
 import { discoveryRoute } from './http/routes/discovery.route';
 import { feedbackRoute } from './http/routes/feedback.route';
-import { healthRoute, readyRoute } from './http/routes/health.route';
+import { healthRoute, readyRoute, type ReadinessOptions } from './http/routes/health.route';
 import { invokeRoute } from './http/routes/invoke.route';
 import { openApiDocument } from './openapi/openapi-document';
 import { openApiRoute } from './openapi/openapi-route';
@@ -49,6 +49,8 @@ export interface AppDeps {
   readonly metrics?: ServiceMetrics;
   /** The bearer token GET /metrics requires (server.ts reads it from config.metrics.bearerTokenEnv); none = open. */
   readonly metricsBearerToken?: string;
+  /** How /readyz treats the store: a shared database's outage is reported, not made a 503 (health.route.ts). */
+  readonly readiness?: ReadinessOptions;
 }
 
 /** Builds the HTTP application. */
@@ -85,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createCors(config.corsOrigins));
 
   app.route('/healthz').get(healthRoute()).all(methodNotAllowed(['GET']));
-  app.route('/readyz').get(readyRoute(engine, feedbackStore)).all(methodNotAllowed(['GET']));
+  app.route('/readyz').get(readyRoute(engine, feedbackStore, deps.readiness)).all(methodNotAllowed(['GET']));
   app.route('/openapi.json').get(openApiRoute(openApi)).all(methodNotAllowed(['GET']));
   if (deps.metrics !== undefined && config.metrics.enabled) {
     app.route('/metrics').get(metricsRoute(deps.metrics, deps.metricsBearerToken)).all(methodNotAllowed(['GET']));

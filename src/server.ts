@@ -13,9 +13,13 @@ import { createApp } from './app';
 import { createJwtVerifier } from './auth/jwt-verifier';
 import { loadConfig } from './config';
 import { projectRoot } from './config/project-root';
-import { openSqliteFeedbackStore } from './feedback/sqlite-feedback-store';
+import { openStores } from './feedback/open-stores';
 import { createFhirKitGatewayFactory } from './fhir/fhir-kit-gateway';
 import { loadEngine } from './knowledge/load-engine';
+import { countingEngine } from './metrics/counting-engine';
+import { countingGatewayFactory } from './metrics/counting-gateway';
+import { countingReplayStore } from './metrics/counting-replay-store';
+import { createMetrics } from './metrics/metrics';
 import { createDevSigner } from './playground/dev-signer';
 import { loadScenarioPatients } from './playground/patients';
 import { playgroundRouter } from './playground/router';
@@ -75,31 +79,40 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const devSigner = development ? createDevSigner() : undefined;
   if (devSigner !== undefined) logger.warn({ iss: devSigner.issuer }, '!!! development: playground issuer trusted (in-memory key)');
   const issuers = devSigner === undefined ? config.trustedIssuers : [...config.trustedIssuers, { iss: devSigner.issuer, jwks: devSigner.jwks }];
-  const verifier = createJwtVerifier({
-    issuers,
-    clock: systemClock,
-    maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
-    skewSeconds: config.jwtClockSkewSeconds,
-    replayEntriesPerIssuer: config.jtiEntriesPerIssuer,
-  });
   const playground = playgroundRouter({
     mode: devSigner === undefined ? 'production' : 'development',
     ...(devSigner === undefined ? {} : { devSigner }),
     patients: loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios'), now: systemClock.now() }),
     bodyLimit: config.bodyLimit,
   });
-  const feedbackStore = openSqliteFeedbackStore(config.database, { onCardLogError: (cards) => logger.error({ cards }, 'card log write failed') });
+  const metricsToken = config.metrics.bearerTokenEnv === undefined ? undefined : env[config.metrics.bearerTokenEnv];
+  if (config.metrics.bearerTokenEnv !== undefined && (metricsToken === undefined || metricsToken === '')) {
+    throw new BootError('metrics token missing', [`the environment variable ${config.metrics.bearerTokenEnv} (metrics.bearerTokenEnv) is not set`]);
+  }
+  const metrics = createMetrics();
+  const stores = await openStores(config, { logger, metrics, clock: systemClock, env });
+  const feedbackStore = stores.feedbackStore;
+  const verifier = createJwtVerifier({
+    issuers,
+    clock: systemClock,
+    maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
+    skewSeconds: config.jwtClockSkewSeconds,
+    replayStore: countingReplayStore(stores.replayStore, metrics),
+  });
   const app = createApp({
     config,
-    engine,
+    engine: countingEngine(engine, metrics),
     services,
     verifier,
     feedbackStore,
-    gatewayFactory: createFhirKitGatewayFactory({ maxBodyBytes: config.fhirMaxBodyBytes, maxTotalBytes: config.fhirMaxTotalBytes }),
+    gatewayFactory: countingGatewayFactory(createFhirKitGatewayFactory({ maxBodyBytes: config.fhirMaxBodyBytes, maxTotalBytes: config.fhirMaxTotalBytes }), metrics),
     logger,
     clock: systemClock,
     playground,
     version: packageVersion(root),
+    metrics,
+    ...(metricsToken === undefined ? {} : { metricsBearerToken: metricsToken }),
+    ...(stores.shared ? { readiness: { shared: { replayProtection: stores.replayProtection } } } : {}),
   });
 
   const port = Number(env['PORT'] ?? 3000);
@@ -127,9 +140,14 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
-        feedbackStore.closeSync();
-        logger.info('hcc-cds stopped');
-        resolve();
+        void stores.close().then(
+          () => undefined,
+          () => logger.error('closing the stores failed'),
+        ).finally(() => {
+          metrics.stop();
+          logger.info('hcc-cds stopped');
+          resolve();
+        });
       });
       server.closeIdleConnections();
     });

@@ -69,18 +69,25 @@ function feedbackBody(card: string, at: string): unknown {
   return { feedback: [{ card, outcome: 'overridden', outcomeTimestamp: at, overrideReason: { reason: { code: 'not-applicable', system: 'urn:hcc-cds:test-reasons' } } }] };
 }
 
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = '';
+  return parsed.toString();
+}
+
 async function launchReplica(name: string): Promise<RunningServer> {
   const port = await freePort();
   const { configPath } = writeServiceConfig({
     issuer,
     port,
-    database: db.url,
-    extra: { publicBaseUrl: PUBLIC, postgres: { poolSize: 4, connectTimeoutMs: 500, statementTimeoutMs: 2000, replayTimeoutMs: 200 } },
+    // The URL without its password; the password comes from the environment variable the configuration names.
+    database: withoutPassword(db.url),
+    extra: { publicBaseUrl: PUBLIC, postgres: { passwordEnv: 'HCC_CDS_DB_PASSWORD', poolSize: 4, connectTimeoutMs: 500, statementTimeoutMs: 2000, replayTimeoutMs: 200 } },
   });
   return startProcess({
     entry: builtServerEntry(),
     port,
-    env: { NODE_ENV: 'production', HCC_CDS_CONFIG: configPath, LOG_LEVEL: 'info', REPLICA: name },
+    env: { NODE_ENV: 'production', HCC_CDS_CONFIG: configPath, LOG_LEVEL: 'info', REPLICA: name, HCC_CDS_DB_PASSWORD: decodeURIComponent(new URL(db.url).password) },
     readyTimeoutMs: 30_000,
   });
 }
@@ -100,6 +107,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env['HCC_CDS_DEBUG_LOGS'] !== undefined) require('node:fs').writeFileSync(process.env['HCC_CDS_DEBUG_LOGS'], [...(a?.logs ?? []), '-----', ...(b?.logs ?? [])].join('\n'));
   await Promise.all([a?.stop(), b?.stop()]);
   agent.destroy();
   await pool?.end();
@@ -115,7 +123,8 @@ it('two replicas started at the same instant migrate the schema once', async () 
   for (const r of [a, b]) {
     const listening = r.logs.find((l) => l.includes('hcc-cds listening')) ?? '';
     expect(listening).toContain(`"database":"postgres://postgres@127.0.0.1:${db.server?.port ?? 0}/postgres"`);
-    expect(r.logs.join('\n')).not.toContain(db.server?.password ?? 'hcc-cds-test');
+    expect(r.logs.join('\n')).not.toContain(decodeURIComponent(new URL(db.url).password));
+    expect(r.logs.join('\n')).not.toContain('database URL carries a password');
   }
 });
 

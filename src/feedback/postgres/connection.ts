@@ -100,7 +100,7 @@ export function describeConnection(settings: PostgresSettings): string {
 }
 
 /** The pool configuration; throws BootError when the named password variable is not set. */
-export function poolConfig(settings: PostgresSettings, env: NodeJS.ProcessEnv): PoolConfig {
+export function poolConfig(settings: PostgresSettings, env: NodeJS.ProcessEnv, sessionOptions?: string): PoolConfig {
   const e = endpoint(settings);
   let password = e.password;
   if (settings.passwordEnv !== undefined) {
@@ -123,15 +123,17 @@ export function poolConfig(settings: PostgresSettings, env: NodeJS.ProcessEnv): 
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'hcc-cds',
+    ...(sessionOptions === undefined ? {} : { options: sessionOptions }),
   };
 }
 
 /**
- * Opens the pool. Errors of idle connections (the server restarted or went away) are passed to `onError` instead of
- * crashing the process; the pool replaces those connections on the next query.
+ * Opens a pool; `sessionOptions` are server settings for its sessions (libpq `options`, e.g. `-c synchronous_commit=off`).
+ * Errors of idle connections (the server restarted or went away) are passed to `onError` instead of crashing the
+ * process; the pool replaces those connections on the next query.
  */
-export function openPool(settings: PostgresSettings, env: NodeJS.ProcessEnv, onError: (error: Error) => void): Pool {
-  const pool = new Pool(poolConfig(settings, env));
+export function openPool(settings: PostgresSettings, env: NodeJS.ProcessEnv, onError: (error: Error) => void, sessionOptions?: string): Pool {
+  const pool = new Pool(poolConfig(settings, env, sessionOptions));
   pool.on('error', onError);
   return pool;
 }

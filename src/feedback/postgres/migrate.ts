@@ -32,6 +32,8 @@ export async function migrate(pool: Pool, options: { readonly migrations?: reado
   const migrations = options.migrations ?? MIGRATIONS;
   const known = migrations[migrations.length - 1]?.version ?? 0;
   const client = await pool.connect();
+  const absorb = (): void => undefined; // a dying connection's 'error' event; the pending query fails with it
+  client.on('error', absorb);
   try {
     await client.query(`SET statement_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs ?? 60_000))}`);
     await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
@@ -64,6 +66,7 @@ export async function migrate(pool: Pool, options: { readonly migrations?: reado
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]);
     }
   } finally {
+    client.off('error', absorb);
     client.release();
   }
 }

@@ -42,6 +42,10 @@ function storageFailed(): AppError {
 
 async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out connection that dies emits 'error' on the client (the pool listens only while it is idle); the
+  // failure is seen by the pending query, so the event is only absorbed here.
+  const absorb = (): void => undefined;
+  client.on('error', absorb);
   let broken = false;
   try {
     await client.query('BEGIN');
@@ -53,6 +57,7 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    client.off('error', absorb);
     // A connection that failed mid-transaction is discarded, not returned to the pool.
     client.release(broken);
   }
