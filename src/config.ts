@@ -147,6 +147,8 @@ function deepFreeze<T>(value: T): T {
 /** Validates a parsed configuration file and completes it; throws BootError listing every problem. */
 export function parseConfig(raw: unknown, options: { readonly production: boolean; readonly origin: string; readonly baseDir?: string }): LoadedConfig {
   const problems = schemaProblems(raw);
+  // `database` is optional in the schema only because the `postgres` member may replace it (issue 12).
+  if (typeof raw === 'object' && raw !== null && !('database' in raw) && !('postgres' in raw)) problems.push('database is required');
   if (problems.length > 0) throw new BootError(`invalid configuration (${options.origin})`, problems);
   const file = raw as ConfigFile;
   const warnings: string[] = [];
@@ -230,10 +232,7 @@ function securityMembers(
 function storeMembers(file: ConfigFile, baseDir: string, problems: string[], warnings: string[]): { database: string; postgres?: PostgresSettings } {
   const url = file.database !== undefined && isPostgresUrl(file.database) ? file.database : undefined;
   if (file.postgres === undefined && url === undefined) {
-    if (file.database === undefined) {
-      problems.push('database is required: a SQLite file path, or a postgres:// URL (or give the postgres member)');
-      return { database: '' };
-    }
+    if (file.database === undefined) return { database: '' }; // reported with the schema problems
     return { database: file.database === ':memory:' ? file.database : resolve(baseDir, file.database) };
   }
   if (file.database !== undefined && url === undefined) {
