@@ -6,9 +6,11 @@
  * - feedback posted to A appears in B's summary, and feedback on a card A served is accepted by B;
  * - PostgreSQL stopped and restarted under load: hook calls answer 200 throughout, feedback 503 + Retry-After
  *   during the outage and 200 after, replay protection says it fell back and recovers, nothing acknowledged is lost;
- * - `kill -9` of one replica while feedback is posted to both: every feedback that got a 200 is in the database.
+ * - `kill -9` of one replica while feedback is posted to both: every feedback that got a 200 is in the database;
+ * - a replica whose release is older than the schema refuses to start with a clear message.
  * Needs `npm run build`. The whole suite stays under about a minute.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -90,6 +92,23 @@ async function launchReplica(name: string): Promise<RunningServer> {
     env: { NODE_ENV: 'production', HCC_CDS_CONFIG: configPath, LOG_LEVEL: 'info', REPLICA: name, HCC_CDS_DB_PASSWORD: decodeURIComponent(new URL(db.url).password) },
     readyTimeoutMs: 30_000,
   });
+}
+
+/** Runs the built server with a PostgreSQL configuration until it exits; resolves with its exit code and output. */
+async function runToExit(): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  const { configPath } = writeServiceConfig({ issuer, port, database: db.url, extra: { publicBaseUrl: PUBLIC } });
+  const child = spawn(process.execPath, [join(projectRoot(), builtServerEntry())], {
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', HCC_CDS_CONFIG: configPath, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output };
 }
 
 async function acknowledgedAreStored(acknowledged: readonly { card: string; at: string }[]): Promise<void> {
@@ -199,6 +218,7 @@ it('PostgreSQL stopped and restarted under load: hooks 200 throughout, feedback 
   const after = (await call(a, '/metrics')).body.toString('utf8');
   expect(after).toContain('hcc_cds_replay_store_local 0');
   expect(after).toMatch(/hcc_cds_database_errors_total\{operation="feedback"\} [1-9]/);
+  expect(after).toMatch(/hcc_cds_database_pool_connections\{state="total"\} [1-9]/);
   await acknowledgedAreStored(acknowledged);
   // Card-log rows of hook calls answered during the outage were buffered and written after it.
   await new Promise((r) => setTimeout(r, 500));
@@ -233,4 +253,16 @@ it('kill -9 of replica A while feedback is posted to both: every feedback that g
   expect((await a.exited).signal).toBe('SIGKILL');
   expect(acknowledged.length).toBeGreaterThan(60);
   await acknowledgedAreStored(acknowledged);
+});
+
+it('a replica whose release is older than the database schema refuses to start, saying why', async () => {
+  await pool.query("INSERT INTO hcc_cds_schema (version, name) VALUES (99, 'from-a-newer-release')");
+  try {
+    const { code, output } = await runToExit();
+    expect(code).toBe(1);
+    expect(output).toContain('refusing to start: the database schema is newer than this release');
+    expect(output).toContain('the database is at schema version 99; this release knows versions up to 1');
+  } finally {
+    await pool.query('DELETE FROM hcc_cds_schema WHERE version = 99');
+  }
 });

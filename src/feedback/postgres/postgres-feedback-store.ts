@@ -1,6 +1,7 @@
 /**
  * FeedbackStore on PostgreSQL (node-postgres pool), for several replicas sharing one database. Feedback is one
- * INSERT … ON CONFLICT DO NOTHING statement (atomic, committed with the server's synchronous_commit before the 200);
+ * INSERT … SELECT … ON CONFLICT DO NOTHING statement (atomic, committed with the server's synchronous_commit before
+ * the 200) joined to the card log, so it is stored only for a card this service issued to the same issuer and tenant;
  * duplicates are ignored through the same unique key as the SQLite store (CDS Hooks 2.0 § Feedback allows repeats).
  * Card-log entries go through a bounded write-behind buffer (card-log-buffer.ts): batched off the hot path, kept
  * and retried while the database is unreachable, counted when dropped.
