@@ -75,6 +75,8 @@ async function openPostgres(settings: PostgresSettings, config: Config, deps: Op
     throw new BootError('cannot reach PostgreSQL to check the schema', [`${config.database}: ${code}`]);
   }
   logger.info({ from: result.from, to: result.to, applied: result.applied }, 'database schema migrated');
+  // One replay connection is opened now, so the first hook calls do not spend their replay budget on connecting.
+  await replayPool.query('SELECT 1').catch((error: unknown) => report('replay', error));
   const feedbackStore = createPostgresFeedbackStore({
     pool: main,
     cardLogBufferMax: settings.cardLogBufferMax,

@@ -19,7 +19,7 @@ let nowMs = Date.UTC(2026, 0, 1);
 const clock: Clock = { now: () => new Date(nowMs) };
 const nowSec = (): number => Math.floor(nowMs / 1000);
 
-function replica(overrides: { entriesPerIssuer?: number; onModeChange?: (m: ReplayMode) => void } = {}) {
+function replica(overrides: { entriesPerIssuer?: number; onModeChange?: (m: ReplayMode) => void; timeoutMs?: number } = {}) {
   const pool = new Pool({ connectionString: db.url, max: 4, connectionTimeoutMillis: 500 });
   pool.on('error', () => undefined);
   pools.push(pool);
@@ -32,6 +32,8 @@ function replica(overrides: { entriesPerIssuer?: number; onModeChange?: (m: Repl
     entriesPerIssuer: overrides.entriesPerIssuer ?? 1000,
     purgeIntervalMs: 0,
     retryAfterMs: 100,
+    // Generous by default: on a loaded machine a slow answer would otherwise fall back to the local store (by design).
+    timeoutMs: overrides.timeoutMs ?? 10_000,
     onDatabaseError: (operation) => errors.push(operation),
     ...(overrides.onModeChange === undefined ? {} : { onModeChange: overrides.onModeChange }),
   });
@@ -89,7 +91,7 @@ it('an issuer at its bound is refused as full after the purge measures it; anoth
 
 it('during an outage answers from the local store and says so; recovers by itself and writes back what it accepted', async () => {
   const modes: ReplayMode[] = [];
-  const a = replica({ onModeChange: (m) => modes.push(m) });
+  const a = replica({ onModeChange: (m) => modes.push(m), timeoutMs: 1000 });
   const b = replica();
   expect(await a.store.consume('https://ehr-1', 'before', nowSec() + 300)).toBe('fresh');
   await db.server?.stop();
