@@ -25,8 +25,8 @@ function declaredNames(schema: unknown, out: Set<string>): Set<string> {
   return out;
 }
 
-/** Member names of the CDS Hooks request and feedback schemas (hook, context, prefetch, draftOrders, …). */
-const KNOWN = declaredNames([commonSchema, patientViewSchema, orderSelectSchema, orderSignSchema, feedbackSchema], new Set(['$']));
+/** Member names of the CDS Hooks request and feedback schemas (hook, context, prefetch, draftOrders, …) and of a Bundle entry. */
+const KNOWN = declaredNames([commonSchema, patientViewSchema, orderSelectSchema, orderSignSchema, feedbackSchema], new Set(['$', 'entry', 'resource', 'resourceType', 'id']));
 
 /** One location with undeclared member names replaced by `*` and at most 8 segments. */
 export function loggableLocation(location: string): string {
