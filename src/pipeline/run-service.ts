@@ -13,6 +13,7 @@ import type { ServiceDefinition } from '../services/service-definition';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { ANSWER_LIMIT_DEFAULTS, boundCards, boundDataIssues, boundDraftOrders, type AnswerLimits, type LimitsReport } from './answer-limits';
+import { hookCpuTurns } from './cpu-turns';
 import type { Engine, EngineResult, Language } from './engine';
 
 /** The response extension member carrying engine metadata (kbVersion, notEvaluable, dataIssues, fetchedKeys). */
@@ -89,17 +90,21 @@ export async function runService(
       location: 'context.draftOrders',
     });
   }
-  if (Date.now() - started >= deps.deadlineMs) throw deadlineExceeded();
-  const result = deps.engine.evaluate({
-    serviceId: service.id,
-    hook: service.hook,
-    hookInstance: request.hookInstance,
-    patientId: request.context.patientId,
-    context: drafts.context,
-    resources: data.resources,
-    dataIssues: inputIssues,
-    now,
-    language: options.language,
+  // Evaluation and rendering run one call at a time in their own event-loop turn (cpu-turns.ts); a call whose
+  // deadline passed while it waited is not evaluated at all.
+  const result = await hookCpuTurns.run(() => {
+    if (Date.now() - started >= deps.deadlineMs) throw deadlineExceeded();
+    return deps.engine.evaluate({
+      serviceId: service.id,
+      hook: service.hook,
+      hookInstance: request.hookInstance,
+      patientId: request.context.patientId,
+      context: drafts.context,
+      resources: data.resources,
+      dataIssues: inputIssues,
+      now,
+      language: options.language,
+    });
   });
   const listed = boundDataIssues(result.extension.dataIssues, limits.maxDataIssues);
   const notListed = gathered.notListed + listed.notListed;
