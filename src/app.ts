@@ -1,6 +1,7 @@
 /**
  * createApp(deps): the express 5 application. It never listens and never reads process.env (server.ts does).
- * Order per request: request log → CORS (answers preflight, no auth) → JWT → JSON body → route → error handler.
+ * Order per request: request log → (development: loopback Host check) → CORS (answers preflight, no auth) → JWT →
+ * JSON body → route → error handler.
  * Routes: health, /openapi.json, discovery, hook calls, feedback and its summary, then the optional playground.
  */
 import express, { type Express, type Router } from 'express';
@@ -12,6 +13,7 @@ import { createAuthenticate, type TokenVerifier } from './http/authenticate';
 import { createCors } from './http/cors';
 import { createErrorHandler } from './http/error-handler';
 import { createJsonBody } from './http/json-body';
+import { createLoopbackHostCheck } from './http/loopback-host';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { notFound } from './http/not-found';
 import { createRequestLog } from './http/request-log';
@@ -45,6 +47,8 @@ export interface AppDeps {
   readonly playground?: Router;
   /** The service version shown in /openapi.json (server.ts reads it from package.json). */
   readonly version?: string;
+  /** Development mode: refuse requests whose Host is not a loopback name (or one of these extra names). */
+  readonly loopbackHostsOnly?: { readonly extraNames: readonly string[] };
   /** Operator metrics (issue 12): recorded per request and served on GET /metrics unless config.metrics disables it. */
   readonly metrics?: ServiceMetrics;
   /** The bearer token GET /metrics requires (server.ts reads it from config.metrics.bearerTokenEnv); none = open. */
@@ -80,10 +84,17 @@ export function createApp(deps: AppDeps): Express {
     fhirDeadlineMs: config.fhirDeadlineMs,
     pageCap: config.pageCap,
     clock,
+    limits: {
+      maxDataIssues: config.maxDataIssues,
+      maxDraftOrders: config.maxDraftOrders,
+      maxCards: config.maxCards,
+      maxResponseBytes: config.maxResponseBytes,
+    },
   };
 
   if (deps.metrics !== undefined) app.use(requestMetrics(deps.metrics));
   app.use(createRequestLog(logger));
+  if (deps.loopbackHostsOnly !== undefined) app.use(createLoopbackHostCheck(deps.loopbackHostsOnly.extraNames));
   app.use(createCors(config.corsOrigins));
 
   app.route('/healthz').get(healthRoute()).all(methodNotAllowed(['GET']));

@@ -13,6 +13,7 @@ import type { TrustedIssuer } from './auth/trusted-issuer';
 import { SANDBOX_ISSUER } from './auth/sandbox-issuer';
 import { compileFhirServerAllowlist } from './fhir/fhir-server-allowlist';
 import { REPLAY_DEFAULTS, replayPartitionSize } from './auth/replay-store';
+import { ANSWER_LIMIT_DEFAULTS } from './pipeline/answer-limits';
 import configSchema from './config/config.schema.json';
 import { describeConnection, isPostgresUrl, POSTGRES_DEFAULTS, urlHasPassword, type PostgresSettings } from './feedback/postgres/connection';
 import { DEVELOPMENT_DEFAULTS, SANDBOX_ISS } from './config/development-defaults';
@@ -48,6 +49,15 @@ export interface ConfigFile {
   readonly jwtClockSkewSeconds?: number;
   readonly jtiEntriesPerIssuer?: number;
   readonly feedbackReaderIssuers?: readonly string[];
+  readonly playground?: boolean;
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
+  readonly maxConnections?: number;
+  readonly maxDataIssues?: number;
+  readonly maxDraftOrders?: number;
+  readonly maxCards?: number;
+  readonly maxResponseBytes?: number;
   // issue 12 (scale-out): PostgreSQL connection settings and the /metrics endpoint
   readonly postgres?: PostgresConfigFile;
   readonly metrics?: { readonly enabled?: boolean; readonly bearerTokenEnv?: string };
@@ -87,6 +97,24 @@ export interface Config {
   readonly jtiEntriesPerIssuer: number;
   /** Issuers whose feedback summary covers every caller and includes override display text (default none). */
   readonly feedbackReaderIssuers: readonly string[];
+  /** Serve the playground page and its helper endpoints (default: true outside production, false in production). */
+  readonly playground: boolean;
+  /** Time a client has to send the request headers (ms). */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send the whole request, headers and body (ms). */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (ms). */
+  readonly keepAliveTimeoutMs: number;
+  /** Most open client connections; more are refused. */
+  readonly maxConnections: number;
+  /** Data issues listed per response (the rest counted). */
+  readonly maxDataIssues: number;
+  /** Draft orders evaluated per call (the rest reported). */
+  readonly maxDraftOrders: number;
+  /** Cards per response. */
+  readonly maxCards: number;
+  /** Bytes of one hook response. */
+  readonly maxResponseBytes: number;
   // issue 12 (scale-out)
   /** Present when the store is PostgreSQL (`database` a postgres:// URL, or the `postgres` member). */
   readonly postgres?: PostgresSettings;
@@ -171,6 +199,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
       problems.push(`allowedFhirServers[${i}]: plain http is allowed in production only for loopback hosts (CDS Hooks 2.0: fhirServer MUST be https for production data)`);
     }
   });
+  const security = securityMembers(file, options.production, problems);
   const fhirMaxBodyBytes = file.fhirMaxBodyBytes ?? CONFIG_DEFAULTS.fhirMaxBodyBytes;
   const fhirMaxTotalBytes = file.fhirMaxTotalBytes ?? fhirMaxBodyBytes;
   if (fhirMaxTotalBytes < fhirMaxBodyBytes) {
@@ -203,7 +232,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     fhirMaxTotalBytes,
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
-    ...securityMembers(file),
+    ...security,
     ...(store.postgres === undefined ? {} : { postgres: store.postgres }),
     metrics: { enabled: file.metrics?.enabled ?? true, ...(file.metrics?.bearerTokenEnv === undefined ? {} : { bearerTokenEnv: file.metrics.bearerTokenEnv }) },
     origin: options.origin,
@@ -211,10 +240,29 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
   return { config: deepFreeze(config), warnings };
 }
 
-/** The issue-11 members, defaulted: the JWT lifetime bound, clock skew and the replay partition derived from them. */
-function securityMembers(
-  file: ConfigFile,
-): Pick<Config, 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds' | 'jtiEntriesPerIssuer' | 'feedbackReaderIssuers'> {
+/** Defaults of the connection limits (README § Security). */
+export const CONNECTION_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 5_000, maxConnections: 256 } as const;
+
+type SecurityMembers =
+  | 'jwtMaxLifetimeSeconds'
+  | 'jwtClockSkewSeconds'
+  | 'jtiEntriesPerIssuer'
+  | 'feedbackReaderIssuers'
+  | 'playground'
+  | 'headersTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'keepAliveTimeoutMs'
+  | 'maxConnections'
+  | 'maxDataIssues'
+  | 'maxDraftOrders'
+  | 'maxCards'
+  | 'maxResponseBytes';
+
+/** The issue-11 members, defaulted: JWT lifetime and replay partition, feedback readers, playground, connection and answer limits. */
+function securityMembers(file: ConfigFile, production: boolean, problems: string[]): Pick<Config, SecurityMembers> {
+  const headersTimeoutMs = file.headersTimeoutMs ?? CONNECTION_DEFAULTS.headersTimeoutMs;
+  const requestTimeoutMs = file.requestTimeoutMs ?? Math.max(CONNECTION_DEFAULTS.requestTimeoutMs, headersTimeoutMs);
+  if (headersTimeoutMs > requestTimeoutMs) problems.push(`headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs})`);
   const jwtMaxLifetimeSeconds = file.jwtMaxLifetimeSeconds ?? REPLAY_DEFAULTS.maxLifetimeSeconds;
   const jwtClockSkewSeconds = file.jwtClockSkewSeconds ?? REPLAY_DEFAULTS.skewSeconds;
   return {
@@ -222,6 +270,15 @@ function securityMembers(
     jwtClockSkewSeconds,
     jtiEntriesPerIssuer: file.jtiEntriesPerIssuer ?? replayPartitionSize({ maxLifetimeSeconds: jwtMaxLifetimeSeconds, skewSeconds: jwtClockSkewSeconds }),
     feedbackReaderIssuers: [...(file.feedbackReaderIssuers ?? [])],
+    playground: file.playground ?? !production,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: file.keepAliveTimeoutMs ?? CONNECTION_DEFAULTS.keepAliveTimeoutMs,
+    maxConnections: file.maxConnections ?? CONNECTION_DEFAULTS.maxConnections,
+    maxDataIssues: file.maxDataIssues ?? ANSWER_LIMIT_DEFAULTS.maxDataIssues,
+    maxDraftOrders: file.maxDraftOrders ?? ANSWER_LIMIT_DEFAULTS.maxDraftOrders,
+    maxCards: file.maxCards ?? ANSWER_LIMIT_DEFAULTS.maxCards,
+    maxResponseBytes: file.maxResponseBytes ?? ANSWER_LIMIT_DEFAULTS.maxResponseBytes,
   };
 }
 

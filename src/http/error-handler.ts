@@ -8,6 +8,7 @@ import type { ErrorRequestHandler } from 'express';
 import { authFailureReason } from '../auth/jwt-verifier';
 import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
+import { loggableLocations } from './log-location';
 import { operationOutcome, type OperationOutcomeBody } from './operation-outcome';
 
 /** Messages that replace the AppError's own where revealing it would help an attacker or leak internals. */
@@ -67,9 +68,13 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
     }
     const answer = toHttpError(error);
     res.locals['errorCode'] = answer.code;
-    // The reason logged is the text the caller receives (catalogue-safe: no PHI, no token), e.g. why a FHIR fetch failed.
+    // The reason logged is the text the caller receives (catalogue-safe: no PHI, no token), e.g. why a FHIR fetch failed;
+    // for an invalid request only its locations, with undeclared member names masked (they may carry a name).
     const reason = answer.body.issue[0]?.details.text;
-    if (reason !== undefined && answer.code !== 'AUTH_INVALID_TOKEN') res.locals['errorReason'] = reason;
+    if (answer.code === 'REQUEST_INVALID') {
+      const locations = loggableLocations(answer.body.issue[0]?.expression ?? []);
+      if (locations.length > 0) res.locals['errorLocations'] = locations;
+    } else if (reason !== undefined && answer.code !== 'AUTH_INVALID_TOKEN') res.locals['errorReason'] = reason;
     if (!(error instanceof AppError) && answer.code === 'INTERNAL') {
       logger.error({ errName: error instanceof Error ? error.name : typeof error, frames: stackFrames(error) }, 'unexpected error');
     } else if (answer.code === 'AUTH_INVALID_TOKEN') {

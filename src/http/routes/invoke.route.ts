@@ -7,6 +7,7 @@ import type { CdsRequest } from '../../cds-hooks/types';
 import { validateHookRequest } from '../../cds-hooks/validator';
 import type { FeedbackCaller, FeedbackStore } from '../../feedback/feedback-store';
 import type { Language } from '../../pipeline/engine';
+import { hookCpuTurns } from '../../pipeline/cpu-turns';
 import { runService, type RunServiceDeps } from '../../pipeline/run-service';
 import type { ServiceRegistry } from '../../services/registry';
 import { AppError } from '../../shared/errors';
@@ -42,7 +43,8 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
     if (isObject(body) && typeof body['hook'] === 'string' && body['hook'] !== service.hook) {
       throw new AppError('REQUEST_INVALID', `hook must be "${service.hook}" for this service.`, ['hook']);
     }
-    const problems = validateHookRequest(service.hook, body);
+    // Schema validation of a large body is synchronous work: it takes its turn like the evaluation (cpu-turns.ts).
+    const problems = await hookCpuTurns.run(() => validateHookRequest(service.hook, body));
     if (problems.length > 0) {
       throw invalidRequest(problems);
     }
@@ -68,6 +70,7 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
       deps.logger.error({ service: service.id, hookInstance: request.hookInstance, cards: run.cardLog.length }, 'card log write failed');
     }
     res.locals['cards'] = run.response.cards.length;
-    res.status(200).json(run.response);
+    const text = await hookCpuTurns.run(() => JSON.stringify(run.response));
+    res.status(200).type('application/json').send(text);
   };
 }

@@ -42,3 +42,26 @@ export async function serveCards(server: RealServer, client: TestIssuer = server
   if (cards.length === 0) throw new Error('the firing vignette served no card');
   return cards;
 }
+
+/** The order-select request of the vignette that drafts atezolizumab with ALT grade 3 (a critical order card); `draft` may alter the draft. */
+export function firingOrderSelect(
+  templates: Readonly<Record<string, string>>,
+  draft: (resource: Record<string, unknown>) => Record<string, unknown> = (r) => r,
+): Record<string, unknown> {
+  const s = loadScenarios().find((x) => x.path.endsWith('fires-atezolizumab-drafted-alt-grade-3.yaml'));
+  if (s === undefined || s.draftOrders === undefined) throw new Error('order vignette not found');
+  const shift = daysBetween(new Date(s.at), new Date());
+  const resources = shiftDates(s.resources, shift) as FhirResource[];
+  const drafts = (shiftDates(s.draftOrders, shift) as unknown as Record<string, unknown>[]).map(draft);
+  return {
+    hook: 'order-select',
+    hookInstance: 'c6e2a0b4-7f3d-4e5a-9b9c-2d8f4a3e1c23',
+    context: {
+      userId: 'Practitioner/dr-1',
+      patientId: s.patientId,
+      selections: s.selections ?? [],
+      draftOrders: { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) },
+    },
+    prefetch: fillPrefetch(templates, resources, { patientId: s.patientId, userId: 'Practitioner/dr-1' }),
+  };
+}
