@@ -12,6 +12,7 @@ import type { Language } from './pipeline/engine';
 import type { TrustedIssuer } from './auth/trusted-issuer';
 import { SANDBOX_ISSUER } from './auth/sandbox-issuer';
 import { compileFhirServerAllowlist } from './fhir/fhir-server-allowlist';
+import { compileOriginPattern } from './http/origin-pattern';
 import { REPLAY_DEFAULTS, replayPartitionSize } from './auth/replay-store';
 import { ANSWER_LIMIT_DEFAULTS } from './pipeline/answer-limits';
 import configSchema from './config/config.schema.json';
@@ -43,6 +44,7 @@ export interface ConfigFile {
   readonly fhirMaxTotalBytes?: number;
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  readonly languagePolicy?: LanguagePolicy;
   // issue 11 (security hardening)
   readonly jwtMaxLifetimeSeconds?: number;
   readonly jwtClockSkewSeconds?: number;
@@ -58,6 +60,9 @@ export interface ConfigFile {
   readonly maxCards?: number;
   readonly maxResponseBytes?: number;
 }
+
+/** Which card language wins: the EHR's Accept-Language when it names one (request-first), or always the configured one. */
+export type LanguagePolicy = 'request-first' | 'configured';
 
 /** The validated, defaulted, frozen configuration every component receives. */
 export interface Config {
@@ -81,6 +86,7 @@ export interface Config {
   readonly fhirMaxTotalBytes: number;
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  readonly languagePolicy: LanguagePolicy;
   // issue 11 (security hardening)
   /** Largest accepted JWT lifetime exp − iat (s). */
   readonly jwtMaxLifetimeSeconds: number;
@@ -126,6 +132,7 @@ export const CONFIG_DEFAULTS = {
   pageCap: 5,
   fhirMaxBodyBytes: 20_000_000,
   requireAuthOnDiscovery: false,
+  languagePolicy: 'request-first',
 } as const;
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
@@ -185,6 +192,13 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
       problems.push(`allowedFhirServers[${i}]: plain http is allowed in production only for loopback hosts (CDS Hooks 2.0: fhirServer MUST be https for production data)`);
     }
   });
+  file.corsOrigins.forEach((pattern, i) => {
+    try {
+      compileOriginPattern(pattern);
+    } catch (error) {
+      problems.push(`corsOrigins[${i}]: ${(error as Error).message}`);
+    }
+  });
   const security = securityMembers(file, options.production, problems);
   const fhirMaxBodyBytes = file.fhirMaxBodyBytes ?? CONFIG_DEFAULTS.fhirMaxBodyBytes;
   const fhirMaxTotalBytes = file.fhirMaxTotalBytes ?? fhirMaxBodyBytes;
@@ -217,6 +231,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     fhirMaxTotalBytes,
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
+    languagePolicy: file.languagePolicy ?? CONFIG_DEFAULTS.languagePolicy,
     ...security,
     origin: options.origin,
   };

@@ -21,7 +21,7 @@ import { createFhirKitGatewayFactory } from './fhir/fhir-kit-gateway';
 import { loadEngine } from './knowledge/load-engine';
 import { loadAssets } from './playground/assets-store';
 import { createDevSigner } from './playground/dev-signer';
-import { loadScenarioPatients } from './playground/patients';
+import { examplePatientsDir, loadScenarioPatients } from './playground/patients';
 import { playgroundRouter } from './playground/router';
 import { loadServiceRegistry } from './services/registry';
 import { systemClock } from './shared/clock';
@@ -64,8 +64,8 @@ export function checkBoot(): BootCheck {
   const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
   const engine = loadEngine();
   if (loadAssets().get('index.html') === undefined) throw new BootError('playground', ['index.html missing']);
-  const patients = loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios') });
-  if (patients.length === 0) throw new BootError('playground', [`no scenario patients under ${join(root, 'test', 'scenarios')}`]);
+  const patients = loadScenarioPatients({ scenariosDir: examplePatientsDir() });
+  if (patients.length === 0) throw new BootError('playground', [`no scenario patients under ${examplePatientsDir()}`]);
   return { kbVersion: engine.kbVersion, services: services.services.map((s) => s.id), playgroundPatients: patients.length };
 }
 
@@ -95,7 +95,7 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
     ? playgroundRouter({
         mode: devSigner === undefined ? 'production' : 'development',
         ...(devSigner === undefined ? { authenticate: createAuthenticate(verifier, config.publicBaseUrl) } : { devSigner }),
-        patients: loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios'), now: systemClock.now() }),
+        patients: loadScenarioPatients({ scenariosDir: examplePatientsDir(), now: systemClock.now() }),
         bodyLimit: config.bodyLimit,
         prefetchTemplates: (hook) => engine.prefetchFor(hook),
         serviceIds: services.services.map((s) => s.id),
