@@ -1,5 +1,5 @@
 /**
- * Reads AdverseEvent resources: CTCAE grade from the grade extension, outcome, endocrine flag (value set) and
+ * Reads AdverseEvent resources: CTCAE grade from the grade extension, outcome, endocrine and organ-at-stake flags (value sets) and
  * attribution through suspectEntity.instance resolved within the record (MedicationRequest / MedicationStatement /
  * MedicationAdministration / Medication → drug classes; Procedure → hcc-procedure classes).
  */
@@ -67,6 +67,7 @@ export function readAdverseEvents(state: EvalState, fact: CompiledMappedFact, ca
       ...(grade === undefined ? {} : { grade }),
       attribution: [...attribution].sort(),
       endocrine: matchConcept(sets.endocrine, event) !== undefined,
+      organAtStake: sets.organAtStake !== undefined && matchConcept(sets.organAtStake, event) !== undefined,
       ...(outcome === undefined ? {} : { outcome }),
       suspects,
     });

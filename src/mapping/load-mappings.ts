@@ -81,7 +81,7 @@ interface RawFact {
   acceptUnits?: string[];
   referenceRange?: { of: string; bound: 'high' | 'low'; default: number };
   plausible?: { min: number; max: number };
-  adverseEvent?: { drugValueSet: string; procedureValueSet: string; endocrineValueSet: string };
+  adverseEvent?: { drugValueSet: string; procedureValueSet: string; endocrineValueSet: string; organAtStakeValueSet?: string };
 }
 interface RawDerived {
   calculators: { id: string; table?: string; inputs: string[]; produces: { name: string; type: FactType; unit?: string; codes?: string[]; description: string }[] }[];
@@ -384,7 +384,8 @@ export function loadMappingsWith(dir: string, options: LoadOptions): Mappings {
       const drugs = valueSetRef(raw.adverseEvent.drugValueSet, file);
       const procedures = valueSetRef(raw.adverseEvent.procedureValueSet, file);
       const endocrine = valueSetRef(raw.adverseEvent.endocrineValueSet, file);
-      if (drugs !== undefined && procedures !== undefined && endocrine !== undefined) adverseEvent = { drugs, procedures, endocrine };
+      const organAtStake = raw.adverseEvent.organAtStakeValueSet === undefined ? undefined : valueSetRef(raw.adverseEvent.organAtStakeValueSet, file);
+      if (drugs !== undefined && procedures !== undefined && endocrine !== undefined) adverseEvent = { drugs, procedures, endocrine, ...(organAtStake === undefined ? {} : { organAtStake }) };
     }
     const molarMass = definition.molarMass;
     const acceptUnits = definition.acceptUnits;

@@ -1,6 +1,7 @@
 /**
  * Adverse-event facts (docs/fact-catalogue.md "Adverse events"; clinical.md §2.5): the worst active CTCAE grade per
- * attribution, merged with lab-derived CTCAE grades while the patient is on the class they are presumed to come from.
+ * attribution (seed §1.1 "根据AEs的相关性及严重程度"), from AdverseEvents attributed to the class; lab-derived CTCAE
+ * grades join only for the classes config.yaml `labGradesPresumedFor` names (none by default).
  */
 import { known, unknown, type Fact } from '../facts';
 import { bool, num, sourcesOf } from './fact-helpers';
@@ -19,7 +20,14 @@ export interface AdverseEventSettings {
 const TARGETED = ['tki', 'anti-vegf', 'targeted'];
 
 type Out = Record<
-  'maxIrAeGrade' | 'maxIrAeGradeNonEndocrine' | 'maxTargetedAeGrade' | 'maxLocalTherapyAeGrade' | 'maxHaicAeGrade' | 'activeTargetedImmuneAe' | 'endocrineIrAe',
+  | 'maxIrAeGrade'
+  | 'maxIrAeGradeNonEndocrine'
+  | 'maxTargetedAeGrade'
+  | 'maxLocalTherapyAeGrade'
+  | 'maxHaicAeGrade'
+  | 'activeTargetedImmuneAe'
+  | 'endocrineIrAe'
+  | 'unresolvedOrganAeGrade',
   Fact
 >;
 
@@ -73,6 +81,9 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
       detail: `${notRecovered.length} not-recovered attributed AE(s) above grade ${settings.activeGradeAbove}; ${labActive.length} lab grade(s) above it while on therapy`,
     },
   });
+  const unresolvedOrgan = events.filter(
+    (e) => (isIci(e) || isTargeted(e)) && e.organAtStake === true && (e.outcome === undefined || !settings.recoveredOutcomes.includes(e.outcome)),
+  );
   const endocrine = active.filter((e) => isIci(e) && e.endocrine);
   return finiteOnly({
     maxIrAeGrade: worst('ici', isIci, presumeIci),
@@ -81,6 +92,7 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
     maxLocalTherapyAeGrade: worst('local', (e) => e.attribution.includes('local'), false),
     maxHaicAeGrade: worst('haic', (e) => e.attribution.includes('haic'), false),
     activeTargetedImmuneAe,
+    unresolvedOrganAeGrade: worst('ti-organ-at-stake-unresolved', (e) => unresolvedOrgan.includes(e), false),
     endocrineIrAe: known(endocrine.length > 0, { sources: endocrine.map((e) => e.source), derived: { from: ['adverseEvents'], method: 'endocrine-irae' } }),
   });
 }
