@@ -43,7 +43,7 @@ it('a recorded stage not older than the data it is derived from is used as recor
 
 it('an older recorded stage gives way to the stage newer data give, with a data issue naming the conflict', () => {
   const recorded = known('IIb', { effective: '2025-01-01', sources: ['Observation/stage'] });
-  const issues: { m: string; at?: string }[] = [];
+  const issues: { m: string; at: string | undefined }[] = [];
   const out = cnlcStage(facts({ ...BASE, cnlcStageRecorded: recorded, childPughClass: 'C' } as never), T, (m, at) => issues.push({ m, at })).cnlcStage;
   expect(show(out)).toBe('IV');
   expect(issues).toEqual([{ m: expect.stringContaining('recorded CNLC stage IIb (2025-01-01) is older than'), at: 'Observation/stage' }]);
