@@ -59,6 +59,9 @@ export function readAdverseEvents(state: EvalState, fact: CompiledMappedFact, ca
       for (const tag of hit?.tags ?? []) attribution.add(tag);
       if (hit?.tags.some((t) => TARGETED.includes(t)) === true) attribution.add('targeted');
     }
+    if (attribution.size === 0) {
+      state.issues.push({ code: 'unattributed-adverse-event', message: 'adverse event names no suspect drug or procedure in the record (suspectEntity); its attribution is unknown', location: c.ref });
+    }
     const event = primaryConcept(r, state.index.byRef);
     const outcome = firstCode(r['outcome']);
     out.push({

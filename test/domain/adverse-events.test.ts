@@ -58,6 +58,13 @@ it('lab grades count only while on the class (when a class is presumed)', () => 
   expect(run([], { altCtcaeGrade: 3, onIci: false, onTargeted: false })).toMatchObject({ maxIrAeGrade: 0, activeTargetedImmuneAe: false });
 });
 
+it('an AE naming no suspect makes the maxima of the classes on board Unknown when it could raise them', () => {
+  const out = run([ae('u', 3, [], { organAtStake: true }), ae('a', 1, ['ici'])], { onIci: true, onTargeted: false });
+  expect(out).toMatchObject({ maxIrAeGrade: 'Unknown:missing-inputs', maxIrAeGradeNonEndocrine: 'Unknown:missing-inputs', maxTargetedAeGrade: 0, unresolvedOrganAeGrade: 'Unknown:missing-inputs' });
+  expect(run([ae('u', 1, []), ae('a', 2, ['ici'])], { onIci: true })['maxIrAeGrade']).toBe(2);
+  expect(run([ae('u', 3, [])], { onIci: false, onTargeted: false })['maxIrAeGrade']).toBe(0);
+});
+
 it('an attributed AE without a grade makes the maximum Unknown', () => {
   expect(run([ae('x', undefined, ['ici'])])['maxIrAeGrade']).toBe('Unknown:missing-inputs');
 });

@@ -38,7 +38,10 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
   const onIci = bool(get('onIci')) === true;
   const onTargeted = bool(get('onTargeted')) === true;
 
-  const worst = (name: string, match: (e: AdverseEventEntry) => boolean, presumeLabs: boolean): Fact => {
+  // An active AE naming no suspect (attribution unknown) might belong to a class the patient is on: a maximum it
+  // could raise is Unknown rather than a wrong Known (issue 9 "Bad input"); the reader reports it as a data issue.
+  const unattributed = active.filter((e) => e.attribution.length === 0);
+  const worst = (name: string, match: (e: AdverseEventEntry) => boolean, presumeLabs: boolean, mayBelong: (e: AdverseEventEntry) => boolean = () => false): Fact => {
     const hits = active.filter(match);
     const ungraded = hits.filter((e) => e.grade === undefined);
     if (ungraded.length > 0) {
@@ -58,6 +61,10 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
         sources.push(...(l.fact.sources ?? []));
         notes.push(`${l.name} ${String(num(l.fact))} (lab-derived, attribution presumed)`);
       }
+    }
+    const couldRaise = unattributed.filter((e) => mayBelong(e) && (e.grade ?? Infinity) > grade);
+    if (couldRaise.length > 0) {
+      return unknown('missing-inputs', { detail: 'an adverse event on record names no suspect drug or procedure, so its attribution is unknown', sources: couldRaise.map((e) => e.source) });
     }
     return known(grade, {
       sources: [...new Set(sources)],
@@ -86,13 +93,18 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
   );
   const endocrine = active.filter((e) => isIci(e) && e.endocrine);
   return finiteOnly({
-    maxIrAeGrade: worst('ici', isIci, presumeIci),
-    maxIrAeGradeNonEndocrine: worst('ici-non-endocrine', (e) => isIci(e) && !e.endocrine, presumeIci),
-    maxTargetedAeGrade: worst('targeted', isTargeted, presumeTargeted),
+    maxIrAeGrade: worst('ici', isIci, presumeIci, () => onIci),
+    maxIrAeGradeNonEndocrine: worst('ici-non-endocrine', (e) => isIci(e) && !e.endocrine, presumeIci, (e) => onIci && !e.endocrine),
+    maxTargetedAeGrade: worst('targeted', isTargeted, presumeTargeted, () => onTargeted),
     maxLocalTherapyAeGrade: worst('local', (e) => e.attribution.includes('local'), false),
     maxHaicAeGrade: worst('haic', (e) => e.attribution.includes('haic'), false),
     activeTargetedImmuneAe,
-    unresolvedOrganAeGrade: worst('ti-organ-at-stake-unresolved', (e) => unresolvedOrgan.includes(e), false),
+    unresolvedOrganAeGrade: worst(
+      'ti-organ-at-stake-unresolved',
+      (e) => unresolvedOrgan.includes(e),
+      false,
+      (e) => (onIci || onTargeted) && e.organAtStake === true && (e.outcome === undefined || !settings.recoveredOutcomes.includes(e.outcome)),
+    ),
     endocrineIrAe: known(endocrine.length > 0, { sources: endocrine.map((e) => e.source), derived: { from: ['adverseEvents'], method: 'endocrine-irae' } }),
   });
 }
