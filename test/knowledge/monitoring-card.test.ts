@@ -9,7 +9,7 @@ import { hookInputOf, loadScenarios } from '../scenarios/support/load-scenarios'
 const engine = loadEngine();
 const scenarios = loadScenarios();
 
-function cardsOf(path: string): CdsCard[] {
+function cardsOf(path: string): readonly CdsCard[] {
   const scenario = scenarios.find((s) => s.path === path);
   if (scenario === undefined) throw new Error(`no vignette ${path}`);
   return engine.evaluate({ ...hookInputOf(scenario), language: 'en' }).cards;
