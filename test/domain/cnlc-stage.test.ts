@@ -46,7 +46,7 @@ it('an older recorded stage gives way to the stage newer data give, with a data 
   const issues: { m: string; at: string | undefined }[] = [];
   const out = cnlcStage(facts({ ...BASE, cnlcStageRecorded: recorded, childPughClass: 'C' } as never), T, (m, at) => issues.push({ m, at })).cnlcStage;
   expect(show(out)).toBe('IV');
-  expect(issues).toEqual([{ m: expect.stringContaining('recorded CNLC stage IIb (2025-01-01) is older than'), at: 'Observation/stage' }]);
+  expect(issues).toEqual([{ m: expect.stringContaining('recorded CNLC stage IIb (2025-01-01) is contradicted by newer data (Child-Pugh C'), at: 'Observation/stage' }]);
   expect(issues[0]?.m).toContain('stage IV');
 });
 
@@ -68,6 +68,22 @@ it.each([
   const out = cnlcStage(facts({ ...BASE, ...over, cnlcStageRecorded: recorded } as never), T, (m) => issues.push(m)).cnlcStage;
   expect(show(out)).toBe('Unknown:conflicting');
   expect(issues).toEqual([expect.stringContaining(why)]);
+});
+
+it('a recorded stage is kept when the derived one differs only through data older than the record', () => {
+  const old = (v: unknown): unknown => known(v as never, { effective: '2025-01-01', sources: ['Observation/x'] });
+  const recorded = known('IIIa', { effective: '2025-03-01', sources: ['Observation/stage'] });
+  const lookup = facts({ ...BASE, macrovascularInvasion: old('none'), tumorCount: old(1), maxTumorDiameter: old(3), cnlcStageRecorded: recorded } as never);
+  const issues: string[] = [];
+  expect(cnlcStage(lookup, T, (m) => issues.push(m)).cnlcStage).toBe(recorded);
+  expect(issues).toEqual([]);
+});
+
+it('a newer tumour burden that gives another burden stage replaces the recorded one', () => {
+  const recorded = known('Ia', { effective: '2025-01-01', sources: ['Observation/stage'] });
+  const issues: string[] = [];
+  expect(show(cnlcStage(facts({ ...BASE, tumorCount: 2, maxTumorDiameter: 4, cnlcStageRecorded: recorded } as never), T, (m) => issues.push(m)).cnlcStage)).toBe('IIa');
+  expect(issues).toEqual([expect.stringContaining('tumour burden (stage IIa)')]);
 });
 
 it('a recorded stage that newer, incomplete data do not contradict is kept', () => {

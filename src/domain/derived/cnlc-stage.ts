@@ -1,9 +1,11 @@
 /**
  * CNLC stage (clinical.md §3.1): the deterministic algorithm — (1) ECOG ≥ 3 or Child-Pugh C → IV; (2) extrahepatic
  * (including nodal) metastasis → IIIb; (3) macrovascular invasion → IIIa; (4) tumour count and largest diameter →
- * Ia / Ib / IIa / IIb. A recorded stage is used only while it is not older than the data it would be derived from (as
- * the recorded Child-Pugh score): with newer inputs the derived stage replaces it, and when the stage cannot be
- * derived a newer input that contradicts the recorded stage makes it Unknown (conflicting). Both are reported.
+ * Ia / Ib / IIa / IIb. A recorded stage stands only while no input newer than it contradicts it (as the recorded
+ * Child-Pugh score stands only while newer than its inputs): a newer extrahepatic metastasis, macrovascular invasion,
+ * Child-Pugh, ECOG or tumour burden that contradicts it makes the stage the derived one, or Unknown (conflicting) when
+ * it cannot be derived; both are reported as data issues. A derived stage that differs only through data older than
+ * the recorded stage does not replace it.
  * Cut-offs come from scores/cnlc.yaml.
  */
 import { isKnown, known, unknown, type Fact } from '../facts';
@@ -37,7 +39,7 @@ function msOf(fact: Fact): number | undefined {
 }
 
 /** What a newer input says against the recorded stage, or undefined when it does not contradict it. */
-function contradiction(stage: string, newer: ReadonlyMap<string, Fact>, get: FactLookup, table: CnlcTable): string | undefined {
+function contradiction(stage: string, derivedStage: string | undefined, newer: ReadonlyMap<string, Fact>, get: FactLookup, table: CnlcTable): string | undefined {
   const ecog = num(get('ecog'));
   const cp = str(get('childPughClass'));
   const eh = bool(get('extrahepaticMetastasis'));
@@ -57,6 +59,9 @@ function contradiction(stage: string, newer: ReadonlyMap<string, Fact>, get: Fac
   if (isIIIb && (newer.has('extrahepaticMetastasis') || newer.has('lymphNodeMetastasis')) && eh === false && ln === false) return 'no extrahepatic or nodal metastasis';
   if (newer.has('macrovascularInvasion') && mvi !== undefined && table.macrovascular.presentValues.includes(mvi) && burden.has(stage)) return `macrovascular invasion (${mvi})`;
   if (newer.has('macrovascularInvasion') && mvi !== undefined && table.macrovascular.absentValues.includes(mvi) && isIIIa) return 'no macrovascular invasion';
+  if (derivedStage !== undefined && derivedStage !== stage && burden.has(stage) && burden.has(derivedStage) && (newer.has('tumorCount') || newer.has('maxTumorDiameter'))) {
+    return `tumour burden (stage ${derivedStage})`;
+  }
   return undefined;
 }
 
@@ -76,15 +81,15 @@ export function cnlcStage(get: FactLookup, table: CnlcTable, report: StageConfli
   const stage = String(recorded.value);
   const when = recorded.effective === undefined ? 'undated' : recorded.effective.slice(0, 10);
   const newerNames = [...newer.keys()].join(', ');
-  if (isKnown(derived)) {
-    if (derived.value !== recorded.value) {
-      report(`recorded CNLC stage ${stage} (${when}) is older than ${newerNames}, which give stage ${String(derived.value)}; the derived stage is used`, recorded.sources[0]);
-    }
-    const detail = derived.derived?.detail ?? '';
-    return { cnlcStage: { ...derived, derived: { from: derived.derived?.from ?? [], method: derived.derived?.method ?? 'cnlc', detail: `${detail} (newer than the recorded stage ${stage} of ${when})` } } };
-  }
-  const against = contradiction(stage, newer, get, table);
+  const derivedStage = isKnown(derived) ? String(derived.value) : undefined;
+  if (derivedStage === stage) return { cnlcStage: recorded };
+  const against = contradiction(stage, derivedStage, newer, get, table);
   if (against === undefined) return { cnlcStage: recorded };
+  if (isKnown(derived)) {
+    report(`recorded CNLC stage ${stage} (${when}) is contradicted by newer data (${against}; newer: ${newerNames}), which give stage ${String(derivedStage)}; the derived stage is used`, recorded.sources[0]);
+    const detail = derived.derived?.detail ?? '';
+    return { cnlcStage: { ...derived, derived: { from: derived.derived?.from ?? [], method: derived.derived?.method ?? 'cnlc', detail: `${detail} (replaces the recorded stage ${stage} of ${when})` } } };
+  }
   const message = `recorded CNLC stage ${stage} (${when}) is contradicted by newer data (${against}) and the stage cannot be derived`;
   report(message, recorded.sources[0]);
   return { cnlcStage: unknown('conflicting', { detail: message, sources: [...recorded.sources, ...sourcesOf([...newer.values()])] }) };
