@@ -1,5 +1,5 @@
 /**
- * Liver-injury work-up (seed §1.1 "在除外肝内肿瘤进展、病毒性肝炎活动以及梗阻性黄疸等所致肝功能损害外"; R-AE-7/R-AE-8):
+ * Liver-injury work-up (seed §1.1 "在除外肝内肿瘤进展、病毒性肝炎活动以及梗阻性黄疸等所致肝功能损害外"; the liver-injury work-up and "unclear cause" recommendations):
  * whether each cause of liver injury has been looked for since the injury. A finding that the cause is present
  * counts whatever its date; a finding that it is absent counts only when dated on or after the day of the liver
  * tests that show the injury (the onset as far as the record shows it), else the exclusion is Unknown (stale).
