@@ -45,6 +45,7 @@ export interface ConfigFile {
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
   readonly languagePolicy?: LanguagePolicy;
+  readonly siteProfile?: string;
   // issue 11 (security hardening)
   readonly jwtMaxLifetimeSeconds?: number;
   readonly jwtClockSkewSeconds?: number;
@@ -87,6 +88,8 @@ export interface Config {
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
   readonly languagePolicy: LanguagePolicy;
+  /** Absolute path of the site-profile folder merged over fhir-mappings/ (README "Deploying at a hospital"). */
+  readonly siteProfile?: string;
   // issue 11 (security hardening)
   /** Largest accepted JWT lifetime exp − iat (s). */
   readonly jwtMaxLifetimeSeconds: number;
@@ -232,6 +235,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
     languagePolicy: file.languagePolicy ?? CONFIG_DEFAULTS.languagePolicy,
+    ...(file.siteProfile === undefined ? {} : { siteProfile: resolve(options.baseDir ?? process.cwd(), file.siteProfile) }),
     ...security,
     origin: options.origin,
   };
