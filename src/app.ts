@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.metrics !== undefined) app.use(requestMetrics(deps.metrics));
   app.use(createRequestLog(logger));
   if (deps.loopbackHostsOnly !== undefined) app.use(createLoopbackHostCheck(deps.loopbackHostsOnly.extraNames));
-  app.use(createCors(config.corsOrigins));
+  app.use(createCors(config.corsOrigins, logger));
 
   app.route('/healthz').get(healthRoute()).all(methodNotAllowed(['GET']));
   app.route('/readyz').get(readyRoute(engine, feedbackStore, deps.readiness)).all(methodNotAllowed(['GET']));
@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
   app.route('/cds-services').get(...discoveryHandlers).all(methodNotAllowed(['GET']));
   app
     .route('/cds-services/:id')
-    .post(authenticate, jsonBody, invokeRoute({ services, run, feedbackStore, defaultLanguage: config.language, logger }))
+    .post(authenticate, jsonBody, invokeRoute({ services, run, feedbackStore, defaultLanguage: config.language, languagePolicy: config.languagePolicy, logger }))
     .all(methodNotAllowed(['POST']));
   app
     .route('/cds-services/:id/feedback')

@@ -12,6 +12,7 @@ import type { Language } from './pipeline/engine';
 import type { TrustedIssuer } from './auth/trusted-issuer';
 import { SANDBOX_ISSUER } from './auth/sandbox-issuer';
 import { compileFhirServerAllowlist } from './fhir/fhir-server-allowlist';
+import { compileOriginPattern } from './http/origin-pattern';
 import { REPLAY_DEFAULTS, replayPartitionSize } from './auth/replay-store';
 import { ANSWER_LIMIT_DEFAULTS } from './pipeline/answer-limits';
 import configSchema from './config/config.schema.json';
@@ -44,6 +45,8 @@ export interface ConfigFile {
   readonly fhirMaxTotalBytes?: number;
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  readonly languagePolicy?: LanguagePolicy;
+  readonly siteProfile?: string;
   // issue 11 (security hardening)
   readonly jwtMaxLifetimeSeconds?: number;
   readonly jwtClockSkewSeconds?: number;
@@ -62,6 +65,9 @@ export interface ConfigFile {
   readonly postgres?: PostgresConfigFile;
   readonly metrics?: { readonly enabled?: boolean; readonly bearerTokenEnv?: string };
 }
+
+/** Which card language wins: the EHR's Accept-Language when it names one (request-first), or always the configured one. */
+export type LanguagePolicy = 'request-first' | 'configured';
 
 /** The `postgres` member as written (README § Configuration). */
 export type PostgresConfigFile = Partial<Omit<PostgresSettings, 'url'>>;
@@ -88,6 +94,9 @@ export interface Config {
   readonly fhirMaxTotalBytes: number;
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  readonly languagePolicy: LanguagePolicy;
+  /** Absolute path of the site-profile folder merged over fhir-mappings/ (README "Deploying at a hospital"). */
+  readonly siteProfile?: string;
   // issue 11 (security hardening)
   /** Largest accepted JWT lifetime exp − iat (s). */
   readonly jwtMaxLifetimeSeconds: number;
@@ -138,6 +147,7 @@ export const CONFIG_DEFAULTS = {
   pageCap: 5,
   fhirMaxBodyBytes: 20_000_000,
   requireAuthOnDiscovery: false,
+  languagePolicy: 'request-first',
 } as const;
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
@@ -199,6 +209,13 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
       problems.push(`allowedFhirServers[${i}]: plain http is allowed in production only for loopback hosts (CDS Hooks 2.0: fhirServer MUST be https for production data)`);
     }
   });
+  file.corsOrigins.forEach((pattern, i) => {
+    try {
+      compileOriginPattern(pattern);
+    } catch (error) {
+      problems.push(`corsOrigins[${i}]: ${(error as Error).message}`);
+    }
+  });
   const security = securityMembers(file, options.production, problems);
   const fhirMaxBodyBytes = file.fhirMaxBodyBytes ?? CONFIG_DEFAULTS.fhirMaxBodyBytes;
   const fhirMaxTotalBytes = file.fhirMaxTotalBytes ?? fhirMaxBodyBytes;
@@ -232,6 +249,8 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     fhirMaxTotalBytes,
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
+    languagePolicy: file.languagePolicy ?? CONFIG_DEFAULTS.languagePolicy,
+    ...(file.siteProfile === undefined ? {} : { siteProfile: resolve(options.baseDir ?? process.cwd(), file.siteProfile) }),
     ...security,
     ...(store.postgres === undefined ? {} : { postgres: store.postgres }),
     metrics: { enabled: file.metrics?.enabled ?? true, ...(file.metrics?.bearerTokenEnv === undefined ? {} : { bearerTokenEnv: file.metrics.bearerTokenEnv }) },

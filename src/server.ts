@@ -25,7 +25,7 @@ import { countingReplayStore } from './metrics/counting-replay-store';
 import { createMetrics } from './metrics/metrics';
 import { loadAssets } from './playground/assets-store';
 import { createDevSigner } from './playground/dev-signer';
-import { loadScenarioPatients } from './playground/patients';
+import { examplePatientsDir, loadScenarioPatients } from './playground/patients';
 import { playgroundRouter } from './playground/router';
 import { loadServiceRegistry } from './services/registry';
 import { systemClock } from './shared/clock';
@@ -68,8 +68,8 @@ export function checkBoot(): BootCheck {
   const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
   const engine = loadEngine();
   if (loadAssets().get('index.html') === undefined) throw new BootError('playground', ['index.html missing']);
-  const patients = loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios') });
-  if (patients.length === 0) throw new BootError('playground', [`no scenario patients under ${join(root, 'test', 'scenarios')}`]);
+  const patients = loadScenarioPatients({ scenariosDir: examplePatientsDir() });
+  if (patients.length === 0) throw new BootError('playground', [`no scenario patients under ${examplePatientsDir()}`]);
   return { kbVersion: engine.kbVersion, services: services.services.map((s) => s.id), playgroundPatients: patients.length };
 }
 
@@ -82,7 +82,11 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   for (const warning of warnings) logger.warn({ config: config.origin }, `!!! ${warning}`);
   const root = projectRoot();
   const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
-  const engine = loadEngine(config.kbParameters === undefined ? {} : { parameters: config.kbParameters });
+  const engine = loadEngine({
+    ...(config.kbParameters === undefined ? {} : { parameters: config.kbParameters }),
+    ...(config.siteProfile === undefined ? {} : { siteProfile: config.siteProfile, onNotice: (notice: string) => logger.warn({ siteProfile: config.siteProfile }, notice) }),
+  });
+  if (config.siteProfile !== undefined) logger.info({ siteProfile: config.siteProfile }, 'site profile merged over fhir-mappings');
   const development = !production && (configPath === undefined || configPath === '');
   const devSigner = development ? createDevSigner() : undefined;
   if (devSigner !== undefined) logger.warn({ iss: devSigner.issuer }, '!!! development: playground issuer trusted (in-memory key)');
@@ -106,7 +110,7 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
     ? playgroundRouter({
         mode: devSigner === undefined ? 'production' : 'development',
         ...(devSigner === undefined ? { authenticate: createAuthenticate(verifier, config.publicBaseUrl) } : { devSigner }),
-        patients: loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios'), now: systemClock.now() }),
+        patients: loadScenarioPatients({ scenariosDir: examplePatientsDir(), now: systemClock.now() }),
         bodyLimit: config.bodyLimit,
         prefetchTemplates: (hook) => engine.prefetchFor(hook),
         serviceIds: services.services.map((s) => s.id),

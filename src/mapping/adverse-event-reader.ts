@@ -1,5 +1,5 @@
 /**
- * Reads AdverseEvent resources: CTCAE grade from the grade extension, outcome, endocrine flag (value set) and
+ * Reads AdverseEvent resources: CTCAE grade from the grade extension, outcome, endocrine and organ-at-stake flags (value sets) and
  * attribution through suspectEntity.instance resolved within the record (MedicationRequest / MedicationStatement /
  * MedicationAdministration / Medication → drug classes; Procedure → hcc-procedure classes).
  */
@@ -7,7 +7,7 @@ import type { AdverseEventEntry } from '../domain/derived/types';
 import type { CompiledMappedFact, MappingConfig } from './compiled';
 import type { Candidate, EvalState } from './candidates';
 import { primaryConcept, relativeRef } from './medication';
-import { matchConcept } from './value-sets';
+import { matchConcept, UNCLASSIFIED_TAG } from './value-sets';
 
 const DAY_MS = 86_400_000;
 const TARGETED = ['tki', 'anti-vegf'];
@@ -56,8 +56,12 @@ export function readAdverseEvents(state: EvalState, fact: CompiledMappedFact, ca
         if (typeof display === 'string') concept = { text: display };
       }
       const hit = isProcedure ? matchConcept(sets.procedures, concept) : (matchConcept(sets.drugs, concept) ?? matchConcept(sets.procedures, concept));
+      if (hit?.tags.includes(UNCLASSIFIED_TAG) === true) continue; // an ATC class alone attributes to no class
       for (const tag of hit?.tags ?? []) attribution.add(tag);
       if (hit?.tags.some((t) => TARGETED.includes(t)) === true) attribution.add('targeted');
+    }
+    if (attribution.size === 0) {
+      state.issues.push({ code: 'unattributed-adverse-event', message: 'adverse event names no suspect drug or procedure in the record (suspectEntity); its attribution is unknown', location: c.ref });
     }
     const event = primaryConcept(r, state.index.byRef);
     const outcome = firstCode(r['outcome']);
@@ -67,6 +71,7 @@ export function readAdverseEvents(state: EvalState, fact: CompiledMappedFact, ca
       ...(grade === undefined ? {} : { grade }),
       attribution: [...attribution].sort(),
       endocrine: matchConcept(sets.endocrine, event) !== undefined,
+      organAtStake: sets.organAtStake !== undefined && matchConcept(sets.organAtStake, event) !== undefined,
       ...(outcome === undefined ? {} : { outcome }),
       suspects,
     });

@@ -43,6 +43,8 @@ export interface CompiledSource {
   readonly match?: { readonly path: CompiledPath; readonly valueSet?: CompiledValueSet; readonly values?: ReadonlySet<string>; readonly allowAbsent: boolean };
   readonly date: CompiledPath;
   readonly tier: number;
+  /** Only resources dated within this many days before now count (e.g. a dose within the cycle window); undated ones are a data issue. */
+  readonly withinDays?: number;
   readonly values: readonly CompiledValue[];
   readonly extras: readonly (readonly [string, CompiledValue])[];
 }
@@ -65,17 +67,21 @@ export interface CompiledMappedFact {
   readonly lookbackDays?: number;
   readonly staleAfterDays?: number;
   readonly baselineWindowDays?: number;
+  /** `earliest` over a treatment episode: evidence no more than this many days apart forms one episode. */
+  readonly episodeGapDays?: number;
   readonly whenAbsent: WhenAbsent;
   /** selection.whenUnidentified: an accepted-status medication order naming no identifiable drug makes the fact Unknown. */
   readonly unidentifiedIsUnknown: boolean;
   readonly molarMass?: number;
   readonly acceptUnits?: readonly string[];
+  /** Units as written → UCUM (fhir-mappings/unit-aliases.yaml and a site profile's), applied before conversion. */
+  readonly unitAliases: ReadonlyMap<string, string>;
   /** Data-quality limits in the canonical unit (fact-mapping.schema.json `plausible`); outside or non-finite = implausible. */
   readonly plausible?: { readonly min: number; readonly max: number };
   /** For baseline facts: the fact whose sources are reused; for reference-range facts: the fact they bound. */
   readonly of?: string;
   readonly referenceRange?: { readonly of: string; readonly bound: 'high' | 'low'; readonly default: number };
-  readonly adverseEvent?: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet; readonly endocrine: CompiledValueSet };
+  readonly adverseEvent?: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet; readonly endocrine: CompiledValueSet; readonly organAtStake?: CompiledValueSet };
   /** Facts that must be computed first. */
   readonly dependsOn: readonly string[];
 }
@@ -100,12 +106,14 @@ export interface MappingConfig {
     readonly lookbackDays: number;
     readonly labGradeFacts: readonly string[];
     readonly labGradesPresumedFor: readonly ('ici' | 'targeted')[];
+    /** A component grade at or above this makes liverInjuryGrade known as a lower bound though another lab is missing. */
+    readonly liverInjuryKnownFromGrade?: number;
   };
   /** Value sets classifying draft orders. */
   readonly orders: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet };
 }
 
-/** Everything compiled from fhir-mappings/. */
+/** Everything compiled from fhir-mappings/ (with a site profile's additions). */
 export interface Compiled {
   /** Mapped facts in dependency order. */
   readonly mapped: readonly CompiledMappedFact[];

@@ -16,7 +16,7 @@ import { ANSWER_LIMIT_DEFAULTS, boundCards, boundDataIssues, boundDraftOrders, t
 import { hookCpuTurns } from './cpu-turns';
 import type { Engine, EngineResult, Language } from './engine';
 
-/** The response extension member carrying engine metadata (kbVersion, notEvaluable, dataIssues, fetchedKeys). */
+/** The response extension member carrying engine metadata (kbVersion; notEvaluable, dataIssues, fetchedKeys when not empty). */
 export const RESPONSE_EXTENSION = 'org.hcc-cds';
 
 type GatherOptions = Parameters<typeof gatherClinicalData>[2];
@@ -42,6 +42,16 @@ export interface ServiceRun {
   readonly response: CdsResponse;
   readonly cardLog: EngineResult['cardLog'];
   readonly kbVersion: string;
+}
+
+/** The response's extension member from the engine's: CDS Hooks § Use of JSON allows no empty value, so an empty list is omitted. */
+export function responseExtension(engine: EngineResult['extension'], fetchedKeys: readonly string[]): Record<string, unknown> {
+  return {
+    kbVersion: engine.kbVersion,
+    ...(engine.notEvaluable.length > 0 ? { notEvaluable: engine.notEvaluable } : {}),
+    ...(engine.dataIssues.length > 0 ? { dataIssues: engine.dataIssues } : {}),
+    ...(fetchedKeys.length > 0 ? { fetchedKeys: [...fetchedKeys] } : {}),
+  };
 }
 
 function deadlineExceeded(): AppError {
@@ -109,7 +119,7 @@ export async function runService(
   const listed = boundDataIssues(result.extension.dataIssues, limits.maxDataIssues);
   const notListed = gathered.notListed + listed.notListed;
   if (notListed > 0) report.dataIssuesNotListed = notListed;
-  const extension: Record<string, unknown> = { ...result.extension, dataIssues: listed.issues, fetchedKeys: [...data.fetchedKeys] };
+  const extension = responseExtension({ ...result.extension, dataIssues: listed.issues }, data.fetchedKeys);
   // Room for the limits report and the envelope ({"cards":[],"extension":{"org.hcc-cds":…}}).
   const reserved = Buffer.byteLength(JSON.stringify(extension)) + 256;
   const sent = boundCards(result.cards, limits, reserved);

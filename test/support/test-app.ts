@@ -37,6 +37,8 @@ export interface TestAppOptions {
   readonly gatewayFactory?: AppDeps['gatewayFactory'];
   readonly store?: FeedbackStore;
   readonly client?: CdsClientKeys;
+  /** The app's clock (evaluation "now"); token checks keep the system clock. Default: the system clock. */
+  readonly clock?: AppDeps['clock'];
   /** Operator metrics and the /metrics bearer token (issue 12). */
   readonly metrics?: AppDeps['metrics'];
   readonly metricsBearerToken?: string;
@@ -71,7 +73,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     feedbackStore: store,
     gatewayFactory: options.gatewayFactory ?? NO_FHIR,
     logger,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     ...(options.metricsBearerToken === undefined ? {} : { metricsBearerToken: options.metricsBearerToken }),
   });
