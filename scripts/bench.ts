@@ -4,8 +4,13 @@
  * two draft orders, at 1 and 10 connections, and the same bodies against a bare express JSON endpoint (the
  * floor). Prints a Markdown table, writes bench-results/latest.json (and docs/benchmark.md with --docs).
  *
- * Options: --quick (a quarter of the requests), --docs, --cpu-prof (server profile into bench-results/profiles),
- * --sizes=50,500,5000, --connections=1,10.
+ * Then (issue 12) the same server and a second one on PostgreSQL (an embedded server started here, or --pg-url)
+ * answer the same patient-view 500-resource calls alternately, so the store's effect on hook-call latency (the shared
+ * replay check, card-log batching) is measured in the same run; and the replay check alone (scripts/lib/replay-cost.ts).
+ *
+ * Options: --quick (a quarter of the requests), --n=N (exactly N measured requests per case, warm-up N/5: a tiny
+ * smoke run), --docs, --cpu-prof (server profile into bench-results/profiles), --sizes=50,500,5000,
+ * --connections=1,10, --no-postgres (skip the store comparison), --pg-url=postgres://… (an existing server).
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +22,8 @@ import { runLoad, send, type LoadResult } from './lib/http-client';
 import { createIssuer } from './lib/jwt-signer';
 import { countPrefetched } from './lib/prefetch-fill';
 import { repoRoot } from './lib/repo-root';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres';
+import { measureReplayCost, type ReplayCost } from './lib/replay-cost';
 import { builtServerEntry, freePort, startProcess, writeServiceConfig, type RunningServer } from './lib/server-process';
 import { summarise, type LatencySummary } from './lib/stats';
 
@@ -45,6 +52,8 @@ const mib = (kib: number): number => Math.round((kib / 1024) * 10) / 10;
 const ms = (us: number): string => (us / 1000).toFixed(2);
 
 function requestsFor(resources: number, quick: boolean): { count: number; warmup: number } {
+  const fixed = arg('n');
+  if (fixed !== undefined) return { count: Math.max(1, Number(fixed)), warmup: Math.max(1, Math.ceil(Number(fixed) / 5)) };
   const base = resources >= 5000 ? { count: 300, warmup: 40 } : { count: 2000, warmup: 300 };
   return quick ? { count: Math.ceil(base.count / 4), warmup: Math.ceil(base.warmup / 4) } : base;
 }
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
     }
   }
   clearInterval(sampler);
+  const stores = flag('no-postgres') ? undefined : await compareStores({ server, issuer, quick, children, templates: templatesOf(SERVICE['patient-view']) });
   const memEnd = server.memory();
   peakRssKiB = Math.max(peakRssKiB, memEnd.hwmKiB);
   await floor.stop('SIGTERM');
@@ -212,12 +222,13 @@ async function main(): Promise<void> {
   lines.push('| target | measured | met |');
   lines.push('| --- | --- | --- |');
   for (const c of checks) lines.push(`| ${c.target} | ${c.value} | ${c.met ? 'yes' : '**no**'} |`);
+  if (stores !== undefined) lines.push('', ...storeLines(stores));
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);
 
   const outDir = path.join(root, 'bench-results');
   mkdirSync(outDir, { recursive: true });
-  const json = { at: new Date().toISOString(), machine, quick, readyMs: server.readyMs, rssAfterStartMiB: mib(memAfterStart.rssKiB), peakRssMiB: mib(peakRssKiB), targets: TARGETS, checks, results };
+  const json = { at: new Date().toISOString(), machine, quick, readyMs: server.readyMs, rssAfterStartMiB: mib(memAfterStart.rssKiB), peakRssMiB: mib(peakRssKiB), targets: TARGETS, checks, results, stores };
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   if (flag('cpu-prof')) process.stderr.write(`profiles: ${readdirSync(profileDir).map((f) => path.join(profileDir, f)).join(', ')}\n`);
   if (flag('docs')) {
@@ -238,6 +249,96 @@ async function main(): Promise<void> {
     ].join('\n');
     writeFileSync(path.join(root, 'docs', 'benchmark.md'), doc);
   }
+}
+
+/** What the store comparison measured. */
+interface StoreComparison {
+  readonly resources: number;
+  readonly rounds: number;
+  readonly sqlite: LatencySummary & { rps: number; statuses: Record<string, number> };
+  readonly postgres: LatencySummary & { rps: number; statuses: Record<string, number> };
+  readonly replay: ReplayCost;
+  readonly postgresServer: string;
+}
+
+/**
+ * Hook-call latency with the SQLite store (the main server) and with PostgreSQL (a second server on the same
+ * machine), patient-view with 500 resources at 1 connection; the two are driven in alternating rounds so machine
+ * load affects both alike. The difference is what the shared store adds (chiefly the replay check's round trip).
+ */
+async function compareStores(input: { server: RunningServer; issuer: ReturnType<typeof createIssuer>; quick: boolean; children: RunningServer[]; templates: Record<string, string> }): Promise<StoreComparison> {
+  const external = arg('pg-url');
+  let embedded: EmbeddedPostgres | undefined;
+  let pgServer: RunningServer | undefined;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hcc-cds-bench-pg-'));
+  try {
+    embedded = external === undefined ? await startEmbeddedPostgres() : undefined;
+    const url = external ?? embedded?.url ?? '';
+    const port = await freePort();
+    const { configPath } = writeServiceConfig({ issuer: input.issuer, port, dir: tmp, database: url, extra: { bodyLimit: '50mb' } });
+    pgServer = await startProcess({
+      entry: builtServerEntry(),
+      port,
+      env: { NODE_ENV: 'production', HCC_CDS_CONFIG: configPath, LOG_LEVEL: 'warn' },
+      probeHeaders: (u) => ({ authorization: `Bearer ${input.issuer.sign(u)}` }),
+    });
+    input.children.push(pgServer);
+    const resources = 500;
+    const record = generateRecord({ size: resources, patientId: 'bench-store', seed: 7 });
+    const body = bodyFactory(buildHookRequest({ hook: 'patient-view', patientId: 'bench-store', resources: record.resources, prefetchTemplates: input.templates }));
+    const { count, warmup } = requestsFor(resources, input.quick);
+    const rounds = 4;
+    const perRound = Math.max(1, Math.ceil(count / rounds));
+    const samples = { sqlite: [] as bigint[], postgres: [] as bigint[] };
+    const statuses = { sqlite: {} as Record<string, number>, postgres: {} as Record<string, number> };
+    const elapsed = { sqlite: 0n, postgres: 0n };
+    const drive = async (target: RunningServer, n: number): Promise<LoadResult> => {
+      const url2 = `${target.baseUrl}/cds-services/${SERVICE['patient-view']}`;
+      const tokens = Array.from({ length: n }, () => input.issuer.sign(url2));
+      return runLoad((i) => ({ method: 'POST', url: url2, headers: { authorization: `Bearer ${tokens[i] ?? ''}`, 'content-type': 'application/json' }, body: body.next() }), n, 1);
+    };
+    await drive(input.server, warmup);
+    await drive(pgServer, warmup);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [name, target] of [['sqlite', input.server], ['postgres', pgServer]] as const) {
+        const r = await drive(target, perRound);
+        samples[name].push(...r.samplesNs);
+        elapsed[name] += r.elapsedNs;
+        for (const [k, v] of Object.entries(r.statuses)) statuses[name][k] = (statuses[name][k] ?? 0) + v;
+      }
+    }
+    const summary = (name: 'sqlite' | 'postgres') => ({ ...summarise(samples[name]), rps: Math.round((samples[name].length / (Number(elapsed[name]) / 1e9)) * 10) / 10, statuses: statuses[name] });
+    const replay = await measureReplayCost(url, input.quick ? 500 : 2000);
+    process.stderr.write(`store comparison: sqlite p50 ${ms(summary('sqlite').p50Us)} ms, postgres p50 ${ms(summary('postgres').p50Us)} ms\n`);
+    return { resources, rounds, sqlite: summary('sqlite'), postgres: summary('postgres'), replay, postgresServer: external === undefined ? 'embedded (started by the bench, default settings)' : 'given by --pg-url' };
+  } finally {
+    await pgServer?.stop('SIGTERM', 10_000);
+    await embedded?.destroy();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The store comparison as Markdown. */
+function storeLines(c: StoreComparison): string[] {
+  const non200 = (s: Record<string, number>): string => Object.entries(s).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(' ') || '0';
+  const row = (name: string, s: StoreComparison['sqlite']): string => `| ${name} | ${c.resources} | 1 | ${s.count} | ${ms(s.p50Us)} | ${ms(s.p90Us)} | ${ms(s.p99Us)} | ${s.rps} | ${non200(s.statuses)} |`;
+  const added = c.postgres.p50Us - c.sqlite.p50Us;
+  const us = (s: LatencySummary): string => `${s.p50Us} / ${s.p99Us}`;
+  return [
+    `Store comparison (patient-view, ${c.rounds} alternating rounds; PostgreSQL ${c.postgresServer}):`,
+    '',
+    '| store | resources | conn. | n | p50 ms | p90 ms | p99 ms | req/s | non-200 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    row('SQLite (default)', c.sqlite),
+    row('PostgreSQL (shared)', c.postgres),
+    '',
+    '| measure | value | target | met |',
+    '| --- | --- | --- | --- |',
+    `| p50 added by PostgreSQL (500 resources) | ${ms(added)} ms | ≤ 1 ms | ${added <= 1000 ? 'yes' : '**no**'} |`,
+    `| replay check alone, p50 / p99 µs: in memory | ${us(c.replay.inMemoryFresh)} | | |`,
+    `| replay check alone, p50 / p99 µs: PostgreSQL first use | ${us(c.replay.postgresFresh)} | | |`,
+    `| replay check alone, p50 / p99 µs: PostgreSQL replay | ${us(c.replay.postgresReplayed)} | | |`,
+  ];
 }
 
 main().catch((e: unknown) => {

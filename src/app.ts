@@ -1,6 +1,7 @@
 /**
  * createApp(deps): the express 5 application. It never listens and never reads process.env (server.ts does).
- * Order per request: request log → CORS (answers preflight, no auth) → JWT → JSON body → route → error handler.
+ * Order per request: request log → (development: loopback Host check) → CORS (answers preflight, no auth) → JWT →
+ * JSON body → route → error handler.
  * Routes: health, /openapi.json, discovery, hook calls, feedback and its summary, then the optional playground.
  */
 import express, { type Express, type Router } from 'express';
@@ -12,12 +13,16 @@ import { createAuthenticate, type TokenVerifier } from './http/authenticate';
 import { createCors } from './http/cors';
 import { createErrorHandler } from './http/error-handler';
 import { createJsonBody } from './http/json-body';
+import { createLoopbackHostCheck } from './http/loopback-host';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { notFound } from './http/not-found';
 import { createRequestLog } from './http/request-log';
+import type { ServiceMetrics } from './metrics/metrics';
+import { metricsRoute } from './metrics/metrics-route';
+import { requestMetrics } from './metrics/request-metrics';
 import { discoveryRoute } from './http/routes/discovery.route';
 import { feedbackRoute } from './http/routes/feedback.route';
-import { healthRoute, readyRoute } from './http/routes/health.route';
+import { healthRoute, readyRoute, type ReadinessOptions } from './http/routes/health.route';
 import { invokeRoute } from './http/routes/invoke.route';
 import { openApiDocument } from './openapi/openapi-document';
 import { openApiRoute } from './openapi/openapi-route';
@@ -42,6 +47,14 @@ export interface AppDeps {
   readonly playground?: Router;
   /** The service version shown in /openapi.json (server.ts reads it from package.json). */
   readonly version?: string;
+  /** Development mode: refuse requests whose Host is not a loopback name (or one of these extra names). */
+  readonly loopbackHostsOnly?: { readonly extraNames: readonly string[] };
+  /** Operator metrics (issue 12): recorded per request and served on GET /metrics unless config.metrics disables it. */
+  readonly metrics?: ServiceMetrics;
+  /** The bearer token GET /metrics requires (server.ts reads it from config.metrics.bearerTokenEnv); none = open. */
+  readonly metricsBearerToken?: string;
+  /** How /readyz treats the store: a shared database's outage is reported, not made a 503 (health.route.ts). */
+  readonly readiness?: ReadinessOptions;
 }
 
 /** Builds the HTTP application. */
@@ -71,14 +84,25 @@ export function createApp(deps: AppDeps): Express {
     fhirDeadlineMs: config.fhirDeadlineMs,
     pageCap: config.pageCap,
     clock,
+    limits: {
+      maxDataIssues: config.maxDataIssues,
+      maxDraftOrders: config.maxDraftOrders,
+      maxCards: config.maxCards,
+      maxResponseBytes: config.maxResponseBytes,
+    },
   };
 
+  if (deps.metrics !== undefined) app.use(requestMetrics(deps.metrics));
   app.use(createRequestLog(logger));
+  if (deps.loopbackHostsOnly !== undefined) app.use(createLoopbackHostCheck(deps.loopbackHostsOnly.extraNames));
   app.use(createCors(config.corsOrigins, logger));
 
   app.route('/healthz').get(healthRoute()).all(methodNotAllowed(['GET']));
-  app.route('/readyz').get(readyRoute(engine, feedbackStore)).all(methodNotAllowed(['GET']));
+  app.route('/readyz').get(readyRoute(engine, feedbackStore, deps.readiness)).all(methodNotAllowed(['GET']));
   app.route('/openapi.json').get(openApiRoute(openApi)).all(methodNotAllowed(['GET']));
+  if (deps.metrics !== undefined && config.metrics.enabled) {
+    app.route('/metrics').get(metricsRoute(deps.metrics, deps.metricsBearerToken)).all(methodNotAllowed(['GET']));
+  }
 
   const discoveryHandlers = config.requireAuthOnDiscovery ? [authenticate, discoveryRoute(discovery)] : [discoveryRoute(discovery)];
   app.route('/cds-services').get(...discoveryHandlers).all(methodNotAllowed(['GET']));
@@ -92,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
     .all(methodNotAllowed(['POST']));
   app
     .route('/cds-services/:id/feedback/summary')
-    .get(authenticate, feedbackSummaryRoute({ services, summarize: (query) => feedbackStore.feedbackSummary(query) }))
+    .get(authenticate, feedbackSummaryRoute({ services, summarize: (query) => feedbackStore.feedbackSummary(query), readerIssuers: config.feedbackReaderIssuers }))
     .all(methodNotAllowed(['GET']));
 
   if (deps.playground !== undefined) app.use(deps.playground);

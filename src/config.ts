@@ -13,7 +13,10 @@ import type { TrustedIssuer } from './auth/trusted-issuer';
 import { SANDBOX_ISSUER } from './auth/sandbox-issuer';
 import { compileFhirServerAllowlist } from './fhir/fhir-server-allowlist';
 import { compileOriginPattern } from './http/origin-pattern';
+import { REPLAY_DEFAULTS, replayPartitionSize } from './auth/replay-store';
+import { ANSWER_LIMIT_DEFAULTS } from './pipeline/answer-limits';
 import configSchema from './config/config.schema.json';
+import { describeConnection, isPostgresUrl, POSTGRES_DEFAULTS, urlHasPassword, type PostgresSettings } from './feedback/postgres/connection';
 import { DEVELOPMENT_DEFAULTS, SANDBOX_ISS } from './config/development-defaults';
 
 /** One trusted issuer as written in the configuration file. */
@@ -32,7 +35,7 @@ export interface ConfigFile {
   readonly allowedFhirServers: readonly string[];
   readonly corsOrigins: readonly string[];
   readonly language: Language;
-  readonly database: string;
+  readonly database?: string;
   readonly publicBaseUrl?: string;
   readonly bodyLimit?: string;
   readonly deadlineMs?: number;
@@ -44,10 +47,30 @@ export interface ConfigFile {
   readonly kbParameters?: Readonly<Record<string, unknown>>;
   readonly languagePolicy?: LanguagePolicy;
   readonly siteProfile?: string;
+  // issue 11 (security hardening)
+  readonly jwtMaxLifetimeSeconds?: number;
+  readonly jwtClockSkewSeconds?: number;
+  readonly jtiEntriesPerIssuer?: number;
+  readonly feedbackReaderIssuers?: readonly string[];
+  readonly playground?: boolean;
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
+  readonly maxConnections?: number;
+  readonly maxDataIssues?: number;
+  readonly maxDraftOrders?: number;
+  readonly maxCards?: number;
+  readonly maxResponseBytes?: number;
+  // issue 12 (scale-out): PostgreSQL connection settings and the /metrics endpoint
+  readonly postgres?: PostgresConfigFile;
+  readonly metrics?: { readonly enabled?: boolean; readonly bearerTokenEnv?: string };
 }
 
 /** Which card language wins: the EHR's Accept-Language when it names one (request-first), or always the configured one. */
 export type LanguagePolicy = 'request-first' | 'configured';
+
+/** The `postgres` member as written (README § Configuration). */
+export type PostgresConfigFile = Partial<Omit<PostgresSettings, 'url'>>;
 
 /** The validated, defaulted, frozen configuration every component receives. */
 export interface Config {
@@ -55,7 +78,7 @@ export interface Config {
   readonly allowedFhirServers: readonly string[];
   readonly corsOrigins: readonly string[];
   readonly language: Language;
-  /** Absolute path of the SQLite file, or ":memory:". */
+  /** Absolute path of the SQLite file, ":memory:", or (PostgreSQL) the connection as safe to log, without password. */
   readonly database: string;
   readonly publicBaseUrl?: string;
   readonly bodyLimit: string;
@@ -74,6 +97,38 @@ export interface Config {
   readonly languagePolicy: LanguagePolicy;
   /** Absolute path of the site-profile folder merged over fhir-mappings/ (README "Deploying at a hospital"). */
   readonly siteProfile?: string;
+  // issue 11 (security hardening)
+  /** Largest accepted JWT lifetime exp − iat (s). */
+  readonly jwtMaxLifetimeSeconds: number;
+  /** Clock skew allowed on exp, nbf, iat (s). */
+  readonly jwtClockSkewSeconds: number;
+  /** Size of each issuer's jti replay partition (entries). */
+  readonly jtiEntriesPerIssuer: number;
+  /** Issuers whose feedback summary covers every caller and includes override display text (default none). */
+  readonly feedbackReaderIssuers: readonly string[];
+  /** Serve the playground page and its helper endpoints (default: true outside production, false in production). */
+  readonly playground: boolean;
+  /** Time a client has to send the request headers (ms). */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send the whole request, headers and body (ms). */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (ms). */
+  readonly keepAliveTimeoutMs: number;
+  /** Most open client connections; more are refused. */
+  readonly maxConnections: number;
+  /** Data issues listed per response (the rest counted). */
+  readonly maxDataIssues: number;
+  /** Draft orders evaluated per call (the rest reported). */
+  readonly maxDraftOrders: number;
+  /** Cards per response. */
+  readonly maxCards: number;
+  /** Bytes of one hook response. */
+  readonly maxResponseBytes: number;
+  // issue 12 (scale-out)
+  /** Present when the store is PostgreSQL (`database` a postgres:// URL, or the `postgres` member). */
+  readonly postgres?: PostgresSettings;
+  /** GET /metrics: served unless disabled; with bearerTokenEnv, only to that bearer token. */
+  readonly metrics: { readonly enabled: boolean; readonly bearerTokenEnv?: string };
   /** Where this configuration came from: a file path or "development defaults". */
   readonly origin: string;
 }
@@ -130,6 +185,8 @@ function deepFreeze<T>(value: T): T {
 /** Validates a parsed configuration file and completes it; throws BootError listing every problem. */
 export function parseConfig(raw: unknown, options: { readonly production: boolean; readonly origin: string; readonly baseDir?: string }): LoadedConfig {
   const problems = schemaProblems(raw);
+  // `database` is optional in the schema only because the `postgres` member may replace it (issue 12).
+  if (typeof raw === 'object' && raw !== null && !('database' in raw) && !('postgres' in raw)) problems.push('database is required');
   if (problems.length > 0) throw new BootError(`invalid configuration (${options.origin})`, problems);
   const file = raw as ConfigFile;
   const warnings: string[] = [];
@@ -159,6 +216,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
       problems.push(`corsOrigins[${i}]: ${(error as Error).message}`);
     }
   });
+  const security = securityMembers(file, options.production, problems);
   const fhirMaxBodyBytes = file.fhirMaxBodyBytes ?? CONFIG_DEFAULTS.fhirMaxBodyBytes;
   const fhirMaxTotalBytes = file.fhirMaxTotalBytes ?? fhirMaxBodyBytes;
   if (fhirMaxTotalBytes < fhirMaxBodyBytes) {
@@ -174,13 +232,14 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
   if (options.production && file.publicBaseUrl === undefined) {
     warnings.push('publicBaseUrl is not set: the JWT audience is checked against the Host header of each request; set it to the URL the EHR calls');
   }
-  const database = file.database === ':memory:' ? file.database : resolve(options.baseDir ?? process.cwd(), file.database);
+  const store = storeMembers(file, options.baseDir ?? process.cwd(), problems, warnings);
+  if (problems.length > 0) throw new BootError(`invalid configuration (${options.origin})`, problems);
   const config: Config = {
     trustedIssuers,
     allowedFhirServers: [...file.allowedFhirServers],
     corsOrigins: [...file.corsOrigins],
     language: file.language,
-    database,
+    database: store.database,
     ...(file.publicBaseUrl === undefined ? {} : { publicBaseUrl: file.publicBaseUrl.replace(/\/+$/, '') }),
     bodyLimit: file.bodyLimit ?? CONFIG_DEFAULTS.bodyLimit,
     deadlineMs: file.deadlineMs ?? CONFIG_DEFAULTS.deadlineMs,
@@ -192,9 +251,79 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
     languagePolicy: file.languagePolicy ?? CONFIG_DEFAULTS.languagePolicy,
     ...(file.siteProfile === undefined ? {} : { siteProfile: resolve(options.baseDir ?? process.cwd(), file.siteProfile) }),
+    ...security,
+    ...(store.postgres === undefined ? {} : { postgres: store.postgres }),
+    metrics: { enabled: file.metrics?.enabled ?? true, ...(file.metrics?.bearerTokenEnv === undefined ? {} : { bearerTokenEnv: file.metrics.bearerTokenEnv }) },
     origin: options.origin,
   };
   return { config: deepFreeze(config), warnings };
+}
+
+/** Defaults of the connection limits (README § Security). */
+export const CONNECTION_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 5_000, maxConnections: 256 } as const;
+
+type SecurityMembers =
+  | 'jwtMaxLifetimeSeconds'
+  | 'jwtClockSkewSeconds'
+  | 'jtiEntriesPerIssuer'
+  | 'feedbackReaderIssuers'
+  | 'playground'
+  | 'headersTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'keepAliveTimeoutMs'
+  | 'maxConnections'
+  | 'maxDataIssues'
+  | 'maxDraftOrders'
+  | 'maxCards'
+  | 'maxResponseBytes';
+
+/** The issue-11 members, defaulted: JWT lifetime and replay partition, feedback readers, playground, connection and answer limits. */
+function securityMembers(file: ConfigFile, production: boolean, problems: string[]): Pick<Config, SecurityMembers> {
+  const headersTimeoutMs = file.headersTimeoutMs ?? CONNECTION_DEFAULTS.headersTimeoutMs;
+  const requestTimeoutMs = file.requestTimeoutMs ?? Math.max(CONNECTION_DEFAULTS.requestTimeoutMs, headersTimeoutMs);
+  if (headersTimeoutMs > requestTimeoutMs) problems.push(`headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs})`);
+  const jwtMaxLifetimeSeconds = file.jwtMaxLifetimeSeconds ?? REPLAY_DEFAULTS.maxLifetimeSeconds;
+  const jwtClockSkewSeconds = file.jwtClockSkewSeconds ?? REPLAY_DEFAULTS.skewSeconds;
+  return {
+    jwtMaxLifetimeSeconds,
+    jwtClockSkewSeconds,
+    jtiEntriesPerIssuer: file.jtiEntriesPerIssuer ?? replayPartitionSize({ maxLifetimeSeconds: jwtMaxLifetimeSeconds, skewSeconds: jwtClockSkewSeconds }),
+    feedbackReaderIssuers: [...(file.feedbackReaderIssuers ?? [])],
+    playground: file.playground ?? !production,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: file.keepAliveTimeoutMs ?? CONNECTION_DEFAULTS.keepAliveTimeoutMs,
+    maxConnections: file.maxConnections ?? CONNECTION_DEFAULTS.maxConnections,
+    maxDataIssues: file.maxDataIssues ?? ANSWER_LIMIT_DEFAULTS.maxDataIssues,
+    maxDraftOrders: file.maxDraftOrders ?? ANSWER_LIMIT_DEFAULTS.maxDraftOrders,
+    maxCards: file.maxCards ?? ANSWER_LIMIT_DEFAULTS.maxCards,
+    maxResponseBytes: file.maxResponseBytes ?? ANSWER_LIMIT_DEFAULTS.maxResponseBytes,
+  };
+}
+
+/**
+ * The issue-12 store selection: `database` as a SQLite path (default store) or a postgres:// URL, and/or the
+ * `postgres` member (connection settings completed with defaults); SQLite with a `postgres` member is a mistake.
+ */
+function storeMembers(file: ConfigFile, baseDir: string, problems: string[], warnings: string[]): { database: string; postgres?: PostgresSettings } {
+  const url = file.database !== undefined && isPostgresUrl(file.database) ? file.database : undefined;
+  if (file.postgres === undefined && url === undefined) {
+    if (file.database === undefined) return { database: '' }; // reported with the schema problems
+    return { database: file.database === ':memory:' ? file.database : resolve(baseDir, file.database) };
+  }
+  if (file.database !== undefined && url === undefined) {
+    problems.push('database names a SQLite file but postgres settings are given: make database a postgres:// URL or remove it');
+  }
+  const postgres: PostgresSettings = { ...POSTGRES_DEFAULTS, ...(url === undefined ? {} : { url }), ...file.postgres };
+  if (url !== undefined) {
+    try {
+      if (urlHasPassword(postgres)) warnings.push('the database URL carries a password: prefer postgres.passwordEnv (the password then stays out of the file)');
+    } catch (error) {
+      problems.push(`database: ${error instanceof BootError ? (error.problems[0] ?? error.message) : 'is not a valid URL'}`);
+      return { database: '' };
+    }
+  }
+  return { database: describeConnection(postgres), postgres };
 }
 
 /**

@@ -9,7 +9,8 @@ import type { Clock } from '../shared/clock';
 import type { TrustedIssuer } from './trusted-issuer';
 import { createBoundedFetchJson, type FetchJson } from './fetch-json';
 import { JwksCache, pickByKid } from './jwks-cache';
-import { ReplayCache } from './replay-cache';
+import { createInMemoryReplayStore } from './in-memory-replay-store';
+import { REPLAY_DEFAULTS, replayPartitionSize, type ReplayStore } from './replay-store';
 
 /** The authenticated caller: safe to log (no token content beyond iss, jti and tenant). */
 export interface VerifiedCaller {
@@ -29,14 +30,16 @@ export interface JwtVerifierOptions {
   readonly clock: Clock;
   /** Allowed clock skew for exp/nbf/iat (default 60 s). */
   readonly skewSeconds?: number;
-  /** Largest accepted exp − iat (default 3600 s). */
+  /** Largest accepted exp − iat (default 900 s). */
   readonly maxLifetimeSeconds?: number;
   /** JWK Set fetcher (default: global fetch, 2 s timeout, 100 kB cap, no redirects). */
   readonly fetchJson?: FetchJson;
   /** Minimum time between two fetches of one JWK Set URL (default 60 s). */
   readonly jwksRefreshMinIntervalMs?: number;
-  /** Bound of the replay cache (default 100 000 entries; full cache fails closed). */
-  readonly replayCacheSize?: number;
+  /** Where accepted jti values are remembered (default: in memory, one partition per issuer). */
+  readonly replayStore?: ReplayStore;
+  /** Size of each issuer's in-memory partition when no replayStore is given (default: replayPartitionSize of lifetime and skew). */
+  readonly replayEntriesPerIssuer?: number;
 }
 
 /** The only algorithms accepted (J-4: asymmetric, RECOMMENDED ES384 and RS384). */
@@ -62,15 +65,20 @@ function fail(reason: string): never {
 
 /** Builds a verifier over a fixed list of trusted issuers. */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  const skew = options.skewSeconds ?? 60;
-  const maxLifetime = options.maxLifetimeSeconds ?? 3600;
+  const skew = options.skewSeconds ?? REPLAY_DEFAULTS.skewSeconds;
+  const maxLifetime = options.maxLifetimeSeconds ?? REPLAY_DEFAULTS.maxLifetimeSeconds;
   const issuers = new Map(options.issuers.map((i) => [i.iss, i] as const));
   const jwks = new JwksCache({
     fetchJson: options.fetchJson ?? createBoundedFetchJson(),
     nowMs: () => options.clock.now().getTime(),
     ...(options.jwksRefreshMinIntervalMs !== undefined ? { refreshMinIntervalMs: options.jwksRefreshMinIntervalMs } : {}),
   });
-  const replay = new ReplayCache(options.replayCacheSize);
+  const replay =
+    options.replayStore ??
+    createInMemoryReplayStore({
+      clock: options.clock,
+      entriesPerIssuer: options.replayEntriesPerIssuer ?? replayPartitionSize({ maxLifetimeSeconds: maxLifetime, skewSeconds: skew }),
+    });
   const imported = new WeakMap<JsonWebKey, KeyObject>();
 
   const importKey = (jwk: JsonWebKey, alg: string): KeyObject => {
@@ -133,18 +141,18 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       const tenant = claims['tenant'];
       if (tenant !== undefined && typeof tenant !== 'string') fail('tenant-invalid');
       if (issuer.tenant !== undefined && tenant !== issuer.tenant) fail('tenant-mismatch');
-      if (replay.has(iss, jti, times.now)) fail('jti-replayed');
 
       const jwk = await findJwk(issuer, kid, jkuHeader);
       const key = importKey(jwk, alg);
-      // From here to the return nothing awaits: the replay check-and-mark cannot interleave with a parallel verify.
       try {
         jwt.verify(token, key, { algorithms: [alg as jwt.Algorithm], ignoreExpiration: true, ignoreNotBefore: true });
       } catch {
         fail('signature');
       }
-      const nowSec = Math.floor(options.clock.now().getTime() / 1000);
-      if (!replay.mark(iss, jti, times.exp + skew, nowSec)) fail('jti-replayed');
+      // The jti is consumed only for a genuine token (after the signature), so forged tokens cannot fill a partition.
+      const verdict = await replay.consume(iss, jti, times.exp + skew);
+      if (verdict === 'replayed') fail('jti-replayed');
+      if (verdict === 'full') fail('replay-store-full');
       return tenant === undefined ? { iss, jti } : { iss, jti, tenant };
     },
   };
@@ -179,7 +187,7 @@ function checkTimes(
   now: number,
   skew: number,
   maxLifetime: number,
-): { exp: number; now: number } {
+): { exp: number } {
   const { exp, iat, nbf } = claims;
   if (!isSeconds(exp)) fail('exp-missing');
   if (!isSeconds(iat)) fail('iat-missing');
@@ -187,7 +195,7 @@ function checkTimes(
   if (iat > now + skew) fail('iat-future');
   if (nbf !== undefined && (!isSeconds(nbf) || nbf > now + skew)) fail('nbf-future');
   if (exp <= iat || exp - iat > maxLifetime) fail('lifetime');
-  return { exp, now };
+  return { exp };
 }
 
 function isSeconds(value: unknown): value is number {

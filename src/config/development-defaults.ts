@@ -10,9 +10,11 @@ export const SANDBOX_ISS = 'https://sandbox.cds-hooks.org';
 /** Development defaults (never used in production). */
 export const DEVELOPMENT_DEFAULTS: ConfigFile = {
   trustedIssuers: [{ iss: SANDBOX_ISS }],
+  // Loopback only on the demo FHIR server's port (`hcc-cds demo-fhir`), not any port: a page holding a dev token
+  // must not make the service probe this machine's other loopback services (issue 11).
   allowedFhirServers: [
-    'http://127.0.0.1:*',
-    'http://localhost:*',
+    'http://127.0.0.1:8090/*',
+    'http://localhost:8090/*',
     'https://launch.smarthealthit.org/*',
   ],
   // The public sandbox page and a sandbox (or any page) served from this machine on any port.

@@ -1,13 +1,15 @@
 /**
  * FeedbackStore on SQLite (better-sqlite3): WAL journal, synchronous=FULL for feedback, so a feedback batch is durable when
- * recordFeedback returns and the HTTP 200 is sent. Duplicates are ignored through a unique key
- * (card uuid, outcome, outcome timestamp, suggestion id) — CDS Hooks 2.0 § Feedback allows repeats.
+ * recordFeedback resolves and the HTTP 200 is sent. Duplicates are ignored through a unique key
+ * (card uuid, outcome, outcome timestamp, suggestion id) — CDS Hooks 2.0 § Feedback allows repeats. Feedback is stored
+ * only for a card logged for the same service, issuer and tenant (the card log records the caller of each card).
+ * better-sqlite3 is synchronous; the port's Promises resolve once the statement has run.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../shared/errors';
-import type { CardLogEntry, FeedbackItem, FeedbackReceipt, FeedbackStore, RecommendationStats } from './feedback-store';
+import type { CardLogEntry, FeedbackCaller, FeedbackItem, FeedbackReceipt, FeedbackStore, RecommendationStats } from './feedback-store';
 import { prepareFeedbackSummary } from './summary';
 
 const SCHEMA = `
@@ -16,7 +18,9 @@ CREATE TABLE IF NOT EXISTS card_log (
   service_id TEXT NOT NULL,
   hook_instance TEXT NOT NULL,
   kb_version TEXT NOT NULL,
-  served_at TEXT NOT NULL
+  served_at TEXT NOT NULL,
+  issuer TEXT,
+  tenant TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS card_recommendation (
   card_uuid TEXT NOT NULL REFERENCES card_log(card_uuid),
@@ -35,11 +39,27 @@ CREATE TABLE IF NOT EXISTS feedback (
   override_display TEXT,
   user_comment TEXT,
   client_iss TEXT,
+  client_tenant TEXT NOT NULL DEFAULT '',
   received_at TEXT NOT NULL,
   UNIQUE (card_uuid, outcome, outcome_timestamp, suggestion_id)
 );
 CREATE INDEX IF NOT EXISTS feedback_card ON feedback(card_uuid);
 `;
+
+/** Columns added by issue 11 to databases created before it (their old card rows have no issuer: feedback on them is refused). */
+const ADDED_COLUMNS: readonly (readonly [table: string, column: string, definition: string])[] = [
+  ['card_log', 'issuer', 'TEXT'],
+  ['card_log', 'tenant', "TEXT NOT NULL DEFAULT ''"],
+  ['feedback', 'client_tenant', "TEXT NOT NULL DEFAULT ''"],
+];
+
+function migrate(db: Database.Database): void {
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS card_log_caller ON card_log(service_id, issuer, tenant, served_at)');
+}
 
 function storageFailed(): AppError {
   return new AppError('STORAGE_FAILED', 'Feedback could not be stored; please retry.');
@@ -60,6 +80,8 @@ export interface SqliteFeedbackStoreOptions {
 export interface SqliteFeedbackStore extends FeedbackStore {
   /** Writes every pending card-log entry in one transaction now; throws STORAGE_FAILED if that fails (entries dropped). */
   flushCardLog(): void;
+  /** Closes the database now (the port's close() resolves after this). */
+  closeSync(): void;
 }
 
 /**
@@ -82,16 +104,20 @@ export function openSqliteFeedbackStore(path: string, options: SqliteFeedbackSto
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 2000');
   db.exec(SCHEMA);
+  migrate(db);
   const summarize = prepareFeedbackSummary(db);
 
   const insertCard = db.prepare(
-    'INSERT OR IGNORE INTO card_log (card_uuid, service_id, hook_instance, kb_version, served_at) VALUES (?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO card_log (card_uuid, service_id, hook_instance, kb_version, served_at, issuer, tenant) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const issuedTo = db.prepare<[string, string, string, string], { one: number }>(
+    'SELECT 1 AS one FROM card_log WHERE card_uuid = ? AND service_id = ? AND issuer = ? AND tenant = ?',
   );
   const insertRecommendation = db.prepare('INSERT OR IGNORE INTO card_recommendation (card_uuid, recommendation_id) VALUES (?, ?)');
   const insertFeedback = db.prepare(
     `INSERT OR IGNORE INTO feedback (service_id, card_uuid, outcome, outcome_timestamp, suggestion_id, override_code,
-       override_system, override_display, user_comment, client_iss, received_at)
-     VALUES (@serviceId, @card, @outcome, @outcomeTimestamp, @suggestionId, @code, @system, @display, @comment, @iss, @receivedAt)`,
+       override_system, override_display, user_comment, client_iss, client_tenant, received_at)
+     VALUES (@serviceId, @card, @outcome, @outcomeTimestamp, @suggestionId, @code, @system, @display, @comment, @iss, @tenant, @receivedAt)`,
   );
   const stats = db.prepare(
     `SELECT r.recommendation_id AS recommendationId, c.kb_version AS kbVersion,
@@ -107,15 +133,21 @@ export function openSqliteFeedbackStore(path: string, options: SqliteFeedbackSto
 
   const logCardsTx = db.transaction((entries: readonly CardLogEntry[]) => {
     for (const e of entries) {
-      insertCard.run(e.cardUuid, e.serviceId, e.hookInstance, e.kbVersion, e.servedAt);
+      insertCard.run(e.cardUuid, e.serviceId, e.hookInstance, e.kbVersion, e.servedAt, e.caller.iss, e.caller.tenant ?? '');
       for (const id of e.recommendationIds) insertRecommendation.run(e.cardUuid, id);
     }
   });
 
-  const recordTx = db.transaction((serviceId: string, items: readonly FeedbackItem[], receivedAt: string, iss: string | null) => {
+  const recordTx = db.transaction((serviceId: string, items: readonly FeedbackItem[], receivedAt: string, caller: FeedbackCaller) => {
     let stored = 0;
     let total = 0;
+    let unknownCards = 0;
+    const tenant = caller.tenant ?? '';
     for (const item of items) {
+      if (issuedTo.get(item.card, serviceId, caller.iss, tenant) === undefined) {
+        unknownCards += 1;
+        continue;
+      }
       const suggestions = item.outcome === 'accepted' ? (item.acceptedSuggestions ?? []).map((s) => s.id) : [''];
       for (const suggestionId of suggestions) {
         total += 1;
@@ -129,12 +161,13 @@ export function openSqliteFeedbackStore(path: string, options: SqliteFeedbackSto
           system: item.overrideReason?.reason?.system ?? null,
           display: item.overrideReason?.reason?.display ?? null,
           comment: item.overrideReason?.userComment ?? null,
-          iss,
+          iss: caller.iss,
+          tenant,
           receivedAt,
         }).changes;
       }
     }
-    return { stored, duplicates: total - stored };
+    return { stored, duplicates: total - stored, unknownCards };
   });
 
   let pending: CardLogEntry[] = [];
@@ -164,53 +197,75 @@ export function openSqliteFeedbackStore(path: string, options: SqliteFeedbackSto
     }
   };
 
+  const closeSync = (): void => {
+    if (db.open) flushQuietly();
+    if (db.open) db.close();
+  };
+
   return {
     logCards(entries) {
-      if (!db.open) throw storageFailed();
-      for (const e of entries) pending.push(e);
-      if (pending.length >= CARD_LOG_BATCH) flushCardLog();
-      else if (timer === undefined && pending.length > 0) {
-        timer = setTimeout(flushQuietly, CARD_LOG_DELAY_MS);
-        timer.unref();
-      }
+      return attempt(() => {
+        if (!db.open) throw storageFailed();
+        for (const e of entries) pending.push(e);
+        if (pending.length >= CARD_LOG_BATCH) flushCardLog();
+        else if (timer === undefined && pending.length > 0) {
+          timer = setTimeout(flushQuietly, CARD_LOG_DELAY_MS);
+          timer.unref();
+        }
+      });
     },
     flushCardLog,
-    recordFeedback(serviceId, items, context): FeedbackReceipt {
-      flushQuietly();
-      try {
-        db.pragma('synchronous = FULL');
-        return recordTx(serviceId, items, context.receivedAt, context.iss ?? null);
-      } catch {
-        throw storageFailed();
-      } finally {
-        if (db.open) db.pragma('synchronous = NORMAL');
-      }
+    recordFeedback(serviceId, items, context): Promise<FeedbackReceipt> {
+      return attempt(() => {
+        flushQuietly();
+        try {
+          db.pragma('synchronous = FULL');
+          return recordTx(serviceId, items, context.receivedAt, context.caller);
+        } catch {
+          throw storageFailed();
+        } finally {
+          if (db.open) db.pragma('synchronous = NORMAL');
+        }
+      });
     },
     isWritable() {
       try {
-        if (!db.open || db.readonly) return false;
+        if (!db.open || db.readonly) return Promise.resolve(false);
         db.exec('BEGIN IMMEDIATE');
         db.exec('ROLLBACK');
-        return true;
+        return Promise.resolve(true);
       } catch {
-        return false;
+        return Promise.resolve(false);
       }
     },
-    recommendationStats(): readonly RecommendationStats[] {
-      flushQuietly();
-      return stats.all() as RecommendationStats[];
+    recommendationStats(): Promise<readonly RecommendationStats[]> {
+      return attempt(() => {
+        flushQuietly();
+        return stats.all() as RecommendationStats[];
+      });
     },
     feedbackSummary(query) {
-      flushQuietly();
-      try {
-        return summarize(query);
-      } catch {
-        throw new AppError('STORAGE_FAILED', 'The feedback summary could not be read; please retry.');
-      }
+      return attempt(() => {
+        flushQuietly();
+        try {
+          return summarize(query);
+        } catch {
+          throw new AppError('STORAGE_FAILED', 'The feedback summary could not be read; please retry.');
+        }
+      });
     },
+    closeSync,
     close() {
-      if (db.open) flushQuietly();
-      if (db.open) db.close();
+      return attempt(closeSync);
     },
   };
+}
+
+/** Runs synchronous database work as the port's Promise: a throw becomes a rejection. */
+function attempt<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof AppError ? error : storageFailed());
+  }
 }

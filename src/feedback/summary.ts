@@ -2,9 +2,12 @@
  * Feedback analytics for the clinical panel (issue 6): per recommendation, over the cards a service served in a
  * time window, how many were served, accepted and overridden, and the most frequent coded override reasons.
  * A query over the SQLite card log and feedback tables of sqlite-feedback-store.ts; statements are prepared
- * once. Free-text user comments are never returned (they may hold PHI), only counted.
+ * once. Free-text user comments are never returned (they may hold PHI), only counted; a reason's display text is
+ * returned only to a configured reader. A summary covers one caller's cards (issuer and tenant) unless the query's
+ * scope is every caller (a configured reader, issue 11).
  */
 import type { Database } from 'better-sqlite3';
+import type { FeedbackCaller } from './feedback-store';
 
 /** The window and service of a summary; `since` inclusive, `until` exclusive, both on the card's served time. */
 export interface SummaryQuery {
@@ -13,6 +16,10 @@ export interface SummaryQuery {
   readonly until?: Date;
   /** How many override reasons to list per recommendation (default 5). */
   readonly topReasons?: number;
+  /** Whose cards are counted: one caller's (its issuer and tenant), or every caller's (a configured reader). */
+  readonly scope: FeedbackCaller | 'all-callers';
+  /** Also return each override reason's display text (free text; default false: codes only). */
+  readonly includeDisplay?: boolean;
 }
 
 /** A coded override reason and on how many cards it was given. */
@@ -50,7 +57,8 @@ export interface FeedbackSummary {
   readonly recommendations: readonly RecommendationSummary[];
 }
 
-interface CountRow {
+/** One recommendation's counts as both stores' summary queries return them. */
+export interface CountRow {
   recommendationId: string;
   kbVersions: string | null;
   served: number;
@@ -60,7 +68,8 @@ interface CountRow {
   overriddenWithComment: number;
 }
 
-interface ReasonRow {
+/** One (recommendation, override reason) group as both stores' summary queries return them. */
+export interface ReasonRow {
   recommendationId: string;
   system: string | null;
   code: string | null;
@@ -68,7 +77,8 @@ interface ReasonRow {
   cards: number;
 }
 
-const WINDOW = `c.service_id = @serviceId AND c.served_at >= @since AND c.served_at < @until`;
+const WINDOW = `c.service_id = @serviceId AND c.served_at >= @since AND c.served_at < @until
+   AND (@allCallers = 1 OR (c.issuer = @iss AND c.tenant = @tenant))`;
 
 const COUNTS = `
 SELECT r.recommendation_id AS recommendationId,
@@ -101,45 +111,53 @@ const MAX_TIME = '9999';
 
 /** Prepares the summary query on an open database holding the feedback store's tables. */
 export function prepareFeedbackSummary(db: Database): (query: SummaryQuery) => FeedbackSummary {
-  const counts = db.prepare<Record<string, string>, CountRow>(COUNTS);
-  const reasons = db.prepare<Record<string, string>, ReasonRow>(REASONS);
+  const counts = db.prepare<Record<string, string | number>, CountRow>(COUNTS);
+  const reasons = db.prepare<Record<string, string | number>, ReasonRow>(REASONS);
   return (query) => {
+    const all = query.scope === 'all-callers';
     const params = {
       serviceId: query.serviceId,
       since: query.since?.toISOString() ?? MIN_TIME,
       until: query.until?.toISOString() ?? MAX_TIME,
+      allCallers: all ? 1 : 0,
+      iss: all ? '' : (query.scope as FeedbackCaller).iss,
+      tenant: all ? '' : ((query.scope as FeedbackCaller).tenant ?? ''),
     };
-    const top = query.topReasons ?? 5;
-    const reasonRows = reasons.all(params);
-    const recommendations = counts.all(params).map((row): RecommendationSummary => {
-      const mine = reasonRows.filter((r) => r.recommendationId === row.recommendationId);
-      const coded = mine.filter((r): r is ReasonRow & { system: string; code: string } => r.code !== null && r.system !== null);
-      // Cards overridden without a coded reason form the group whose code is NULL.
-      const uncoded = mine.find((r) => r.code === null)?.cards ?? 0;
-      const topOverrideReasons = coded.slice(0, top).map((r): OverrideReasonCount => ({
-        system: r.system,
-        code: r.code,
-        ...(r.display !== null ? { display: r.display } : {}),
-        cards: r.cards,
-      }));
-      return {
-        recommendationId: row.recommendationId,
-        kbVersions: (row.kbVersions ?? '').split(',').filter((v) => v !== '').sort(),
-        served: row.served,
-        accepted: row.accepted,
-        overridden: row.overridden,
-        withoutFeedback: row.served - row.withFeedback,
-        overriddenWithoutCodedReason: uncoded,
-        overriddenWithComment: row.overriddenWithComment,
-        ...(topOverrideReasons.length > 0 ? { topOverrideReasons } : {}),
-      };
-    });
+    return assembleFeedbackSummary(query, counts.all(params), reasons.all(params));
+  };
+}
+
+/** Builds the summary from the rows of the count and reason queries (shared by the SQLite and PostgreSQL stores). */
+export function assembleFeedbackSummary(query: SummaryQuery, countRows: readonly CountRow[], reasonRows: readonly ReasonRow[]): FeedbackSummary {
+  const top = query.topReasons ?? 5;
+  const recommendations = countRows.map((row): RecommendationSummary => {
+    const mine = reasonRows.filter((r) => r.recommendationId === row.recommendationId);
+    const coded = mine.filter((r): r is ReasonRow & { system: string; code: string } => r.code !== null && r.system !== null);
+    // Cards overridden without a coded reason form the group whose code is NULL.
+    const uncoded = mine.find((r) => r.code === null)?.cards ?? 0;
+    const topOverrideReasons = coded.slice(0, top).map((r): OverrideReasonCount => ({
+      system: r.system,
+      code: r.code,
+      ...(query.includeDisplay === true && r.display !== null ? { display: r.display } : {}),
+      cards: r.cards,
+    }));
     return {
-      serviceId: query.serviceId,
-      ...(query.since !== undefined ? { since: params.since } : {}),
-      ...(query.until !== undefined ? { until: params.until } : {}),
-      window: 'card-served-at',
-      recommendations,
+      recommendationId: row.recommendationId,
+      kbVersions: (row.kbVersions ?? '').split(',').filter((v) => v !== '').sort(),
+      served: row.served,
+      accepted: row.accepted,
+      overridden: row.overridden,
+      withoutFeedback: row.served - row.withFeedback,
+      overriddenWithoutCodedReason: uncoded,
+      overriddenWithComment: row.overriddenWithComment,
+      ...(topOverrideReasons.length > 0 ? { topOverrideReasons } : {}),
     };
+  });
+  return {
+    serviceId: query.serviceId,
+    ...(query.since !== undefined ? { since: query.since.toISOString() } : {}),
+    ...(query.until !== undefined ? { until: query.until.toISOString() } : {}),
+    window: 'card-served-at',
+    recommendations,
   };
 }

@@ -8,6 +8,7 @@ import type { ErrorRequestHandler } from 'express';
 import { authFailureReason } from '../auth/jwt-verifier';
 import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
+import { loggableLocations } from './log-location';
 import { operationOutcome, type OperationOutcomeBody } from './operation-outcome';
 
 /** Messages that replace the AppError's own where revealing it would help an attacker or leak internals. */
@@ -16,6 +17,9 @@ const FIXED_MESSAGES: Partial<Record<ErrorCode, string>> = {
   AUTH_FORBIDDEN: 'Forbidden.',
   INTERNAL: 'Internal error.',
 };
+
+/** Seconds a client is asked to wait before retrying a 503 caused by storage or readiness. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** The status, body and headers an error is answered with. */
 export interface HttpErrorAnswer {
@@ -41,6 +45,8 @@ export function toHttpError(error: unknown): HttpErrorAnswer {
   const text = FIXED_MESSAGES[appError.code] ?? appError.message;
   const locations = FIXED_MESSAGES[appError.code] === undefined ? appError.locations : [];
   const headers: Record<string, string> = appError.code === 'AUTH_INVALID_TOKEN' ? { 'WWW-Authenticate': 'Bearer' } : {};
+  // RFC 9110 §10.2.3: a 503 for a transient condition says when to retry (the database is back within seconds, or the client retries later).
+  if (appError.code === 'STORAGE_FAILED' || appError.code === 'NOT_READY') headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
   return { status: entry.status, code: appError.code, body: operationOutcome(entry.issue, text, locations), headers };
 }
 
@@ -62,9 +68,13 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
     }
     const answer = toHttpError(error);
     res.locals['errorCode'] = answer.code;
-    // The reason logged is the text the caller receives (catalogue-safe: no PHI, no token), e.g. why a FHIR fetch failed.
+    // The reason logged is the text the caller receives (catalogue-safe: no PHI, no token), e.g. why a FHIR fetch failed;
+    // for an invalid request only its locations, with undeclared member names masked (they may carry a name).
     const reason = answer.body.issue[0]?.details.text;
-    if (reason !== undefined && answer.code !== 'AUTH_INVALID_TOKEN') res.locals['errorReason'] = reason;
+    if (answer.code === 'REQUEST_INVALID') {
+      const locations = loggableLocations(answer.body.issue[0]?.expression ?? []);
+      if (locations.length > 0) res.locals['errorLocations'] = locations;
+    } else if (reason !== undefined && answer.code !== 'AUTH_INVALID_TOKEN') res.locals['errorReason'] = reason;
     if (!(error instanceof AppError) && answer.code === 'INTERNAL') {
       logger.error({ errName: error instanceof Error ? error.name : typeof error, frames: stackFrames(error) }, 'unexpected error');
     } else if (answer.code === 'AUTH_INVALID_TOKEN') {

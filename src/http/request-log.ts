@@ -26,7 +26,7 @@ export function createRequestLog(logger: AppLogger): RequestHandler {
         status: res.statusCode,
         latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
       };
-      for (const key of ['service', 'hookInstance', 'errorCode', 'errorReason', 'authReason', 'cards'] as const) {
+      for (const key of ['service', 'hookInstance', 'errorCode', 'errorReason', 'errorLocations', 'authReason', 'cards', 'unknownCards'] as const) {
         if (locals[key] !== undefined) line[key] = locals[key];
       }
       if (client?.iss !== undefined) line['iss'] = client.iss;

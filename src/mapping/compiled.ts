@@ -81,7 +81,7 @@ export interface CompiledMappedFact {
   /** For baseline facts: the fact whose sources are reused; for reference-range facts: the fact they bound. */
   readonly of?: string;
   readonly referenceRange?: { readonly of: string; readonly bound: 'high' | 'low'; readonly default: number };
-  readonly adverseEvent?: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet; readonly endocrine: CompiledValueSet };
+  readonly adverseEvent?: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet; readonly endocrine: CompiledValueSet; readonly organAtStake?: CompiledValueSet };
   /** Facts that must be computed first. */
   readonly dependsOn: readonly string[];
 }
@@ -106,6 +106,8 @@ export interface MappingConfig {
     readonly lookbackDays: number;
     readonly labGradeFacts: readonly string[];
     readonly labGradesPresumedFor: readonly ('ici' | 'targeted')[];
+    /** A component grade at or above this makes liverInjuryGrade known as a lower bound though another lab is missing. */
+    readonly liverInjuryKnownFromGrade?: number;
   };
   /** Value sets classifying draft orders. */
   readonly orders: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet };

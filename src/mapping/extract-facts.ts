@@ -141,6 +141,7 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
         adverseEvents,
         config: compiled.config,
         sdThenPdIsAfterResponse: options.progressionSdThenPdIsAfterResponse ?? compiled.config.sdThenPdIsAfterResponse,
+        report: (issue) => issues.push(issue),
       });
       for (const name of calc.produces) facts[name] = out[name] ?? unknown('data-error');
     } catch (error) {

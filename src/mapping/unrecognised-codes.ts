@@ -8,7 +8,7 @@ import type { Compiled } from './compiled';
 import { primaryConcept, relativeRef } from './medication';
 import type { AnyResource, RefLookup } from './record-index';
 import type { Mappings } from './types';
-import { matchConcept, type CompiledValueSet } from './value-sets';
+import { matchConcept, NEEDS_CODE_TAG, UNCLASSIFIED_TAG, type CompiledValueSet } from './value-sets';
 
 /** One coding no value set recognises, with how often it occurs (per resource carrying it). */
 export interface UnrecognisedCode {
@@ -24,7 +24,7 @@ export interface UnrecognisedCode {
  * Concepts that match without identifying anything: a name not trusted without a code ('needs-code') and a drug
  * class with no agent ('unclassified'); a resource matched only by them still needs its code mapped.
  */
-const NOT_IDENTIFYING_TAGS: readonly string[] = ['needs-code', 'unclassified'];
+const NOT_IDENTIFYING_TAGS: readonly string[] = [NEEDS_CODE_TAG, UNCLASSIFIED_TAG];
 
 /** Resource type → the value sets the mappings match its identifying concept against. */
 function valueSetsByType(compiled: Compiled): Map<string, Set<CompiledValueSet>> {

@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   REQUEST_TOO_LARGE: { status: 413, issue: 'too-costly' },
   AUTH_INVALID_TOKEN: { status: 401, issue: 'login' },
   AUTH_FORBIDDEN: { status: 403, issue: 'forbidden' },
+  HOST_NOT_ALLOWED: { status: 403, issue: 'security' },
   SERVICE_NOT_FOUND: { status: 404, issue: 'not-found' },
   ROUTE_NOT_FOUND: { status: 404, issue: 'not-found' },
   METHOD_NOT_ALLOWED: { status: 405, issue: 'not-supported' },

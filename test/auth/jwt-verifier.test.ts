@@ -115,7 +115,7 @@ describe('createJwtVerifier: refused tokens (uniform 401)', () => {
     ['iat missing', () => `Bearer ${sign(es, { iss: ISS, aud: AUD, exp: NOW + 60, jti: 'j' })}`, 'iat-missing'],
     ['nbf in the future', () => `Bearer ${sign(es, claims({ nbf: NOW + 120 }))}`, 'nbf-future'],
     ['iat far in the future', () => `Bearer ${sign(es, claims({ iat: NOW + 3600, exp: NOW + 3700 }))}`, 'iat-future'],
-    ['lifetime too long', () => `Bearer ${sign(es, claims({ exp: NOW + 3601 }))}`, 'lifetime'],
+    ['lifetime too long', () => `Bearer ${sign(es, claims({ exp: NOW + 901 }))}`, 'lifetime'],
     ['aud mismatch', () => `Bearer ${sign(es, claims({ aud: `${AUD}/feedback` }))}`, 'aud-mismatch'],
     ['aud array without the URL', () => `Bearer ${sign(es, claims({ aud: ['https://a', 'https://b'] }))}`, 'aud-mismatch'],
     ['jti missing', () => `Bearer ${sign(es, { iss: ISS, aud: AUD, iat: NOW, exp: NOW + 60 })}`, 'jti-missing'],
@@ -164,15 +164,53 @@ describe('createJwtVerifier: refused tokens (uniform 401)', () => {
 
   it('forgets a jti after the token expired (bounded memory) but the token itself stays refused', async () => {
     const clock = movableClock();
-    const v = createJwtVerifier({ issuers: [issuer()], clock, replayCacheSize: 1 });
+    const v = createJwtVerifier({ issuers: [issuer()], clock, replayEntriesPerIssuer: 1 });
     const header = `Bearer ${sign(es, claims({ exp: NOW + 10 }))}`;
     await expect(v.verify(header, AUD)).resolves.toBeDefined();
-    // cache full (size 1) and entry alive → a second, different token fails closed
-    expect((await rejection(v.verify(`Bearer ${sign(es, claims())}`, AUD))).reason).toBe('jti-replayed');
+    // partition full (size 1) and entry alive → a second, different token of that issuer fails closed
+    expect((await rejection(v.verify(`Bearer ${sign(es, claims())}`, AUD))).reason).toBe('replay-store-full');
     clock.set(T0 + 200_000);
     expect((await rejection(v.verify(header, AUD))).reason).toBe('expired');
     const later = { iat: NOW + 200, exp: NOW + 400 };
     await expect(v.verify(`Bearer ${sign(es, claims(later))}`, AUD)).resolves.toBeDefined();
+  });
+
+  it('one issuer filling its replay partition never refuses another issuer', async () => {
+    const other = makeKey('ES384');
+    const issuers = [issuer([es]), { iss: 'https://ehr2.example.org', jwks: { keys: [other.jwk] } }];
+    const v = createJwtVerifier({ issuers, clock: movableClock(), replayEntriesPerIssuer: 3 });
+    for (let i = 0; i < 3; i += 1) await expect(v.verify(`Bearer ${sign(es, claims())}`, AUD)).resolves.toBeDefined();
+    expect((await rejection(v.verify(`Bearer ${sign(es, claims())}`, AUD))).reason).toBe('replay-store-full');
+    for (let i = 0; i < 3; i += 1) {
+      await expect(v.verify(`Bearer ${sign(other, claims({ iss: 'https://ehr2.example.org' }))}`, AUD)).resolves.toBeDefined();
+    }
+  });
+
+  it('frees a partition entry exactly after exp + skew', async () => {
+    const clock = movableClock();
+    const v = createJwtVerifier({ issuers: [issuer()], clock, replayEntriesPerIssuer: 1, skewSeconds: 30 });
+    await expect(v.verify(`Bearer ${sign(es, claims({ exp: NOW + 100 }))}`, AUD)).resolves.toBeDefined();
+    clock.set(T0 + 130_000); // exp + skew: still remembered
+    expect((await rejection(v.verify(`Bearer ${sign(es, claims({ iat: NOW + 130, exp: NOW + 400 }))}`, AUD))).reason).toBe('replay-store-full');
+    clock.set(T0 + 131_000);
+    await expect(v.verify(`Bearer ${sign(es, claims({ iat: NOW + 131, exp: NOW + 400 }))}`, AUD)).resolves.toBeDefined();
+  });
+
+  it('does not consume a jti for a token whose signature fails (forgeries cannot fill a partition)', async () => {
+    const store = { consume: jest.fn(async () => 'fresh' as const) };
+    const { v } = verifier({ replayStore: store });
+    const forged = makeKey('ES384');
+    await rejection(v.verify(`Bearer ${sign({ ...forged, kid: es.kid }, claims())}`, AUD));
+    expect(store.consume).not.toHaveBeenCalled();
+    const c = claims();
+    await v.verify(`Bearer ${sign(es, c)}`, AUD);
+    expect(store.consume).toHaveBeenCalledWith(ISS, c['jti'], (c['exp'] as number) + 60);
+  });
+
+  it('accepts lifetimes up to 900 s by default and refuses longer ones', async () => {
+    const { v } = verifier();
+    await expect(v.verify(`Bearer ${sign(es, claims({ exp: NOW + 900 }))}`, AUD)).resolves.toBeDefined();
+    expect((await rejection(v.verify(`Bearer ${sign(es, claims({ exp: NOW + 901 }))}`, AUD))).reason).toBe('lifetime');
   });
 
   it('requires the tenant when the issuer has one, and it must match', async () => {

@@ -51,7 +51,15 @@ export async function startPlaygroundServer(engine: Engine, patients: readonly P
     },
     logger,
     clock: systemClock,
-    playground: playgroundRouter({ mode: 'development', devSigner, patients, bodyLimit: config.bodyLimit }),
+    playground: playgroundRouter({
+      mode: 'development',
+      devSigner,
+      patients,
+      bodyLimit: config.bodyLimit,
+      prefetchTemplates: (hook) => engine.prefetchFor(hook),
+      serviceIds: loadProjectServices().services.map((s) => s.id),
+    }),
+    loopbackHostsOnly: { extraNames: [] },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -64,8 +72,7 @@ export async function startPlaygroundServer(engine: Engine, patients: readonly P
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          store.close();
-          resolve();
+          void store.close().then(resolve);
         });
       }),
   };

@@ -167,4 +167,18 @@ describe('configuration contract (HCC_CDS_CONFIG)', () => {
     expect(() => loadConfig({ production: true, path: '/nonexistent/hcc.json' })).toThrow(/cannot read configuration/);
     expect(() => loadConfig({ production: true, path: writeConfig('{ not json') })).toThrow(/not valid JSON/);
   });
+
+  describe('issue 11: security limits', () => {
+    it('JWT lifetime 900 s, skew 60 s and a jti partition sized from them by default; all configurable', () => {
+      const defaults = parseConfig(valid, { production: true, origin: 't' }).config;
+      expect([defaults.jwtMaxLifetimeSeconds, defaults.jwtClockSkewSeconds, defaults.jtiEntriesPerIssuer]).toEqual([900, 60, 102_000]);
+      const short = parseConfig({ ...valid, jwtMaxLifetimeSeconds: 300, jwtClockSkewSeconds: 30 }, { production: true, origin: 't' }).config;
+      expect(short.jtiEntriesPerIssuer).toBe(36_000);
+      expect(parseConfig({ ...valid, jtiEntriesPerIssuer: 500 }, { production: true, origin: 't' }).config.jtiEntriesPerIssuer).toBe(500);
+      expect(problemsOf(() => parseConfig({ ...valid, jwtMaxLifetimeSeconds: 10, jtiEntriesPerIssuer: 0 }, { production: true, origin: 't' }))).toEqual([
+        'jwtMaxLifetimeSeconds must be >= 60',
+        'jtiEntriesPerIssuer must be >= 1',
+      ]);
+    });
+  });
 });

@@ -1,87 +1,71 @@
+/** The SQLite FeedbackStore: the shared store contract, plus what is specific to SQLite (WAL, old files, batching). */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { FeedbackCaller } from '../../src/feedback/feedback-store';
 import { openSqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store';
-import { AppError } from '../../src/shared/errors';
+import { describeFeedbackStoreContract } from './feedback-store-contract';
 
-const card = (uuid: string, recommendationIds: string[]) => ({
+const EHR: FeedbackCaller = { iss: 'https://ehr' };
+const card = (uuid: string, recommendationIds: string[], caller: FeedbackCaller = EHR, serviceId = 'svc') => ({
   cardUuid: uuid,
-  serviceId: 'svc',
+  serviceId,
   hookInstance: 'hi-1',
   recommendationIds,
   kbVersion: '1.0.0',
   servedAt: '2026-01-01T00:00:00Z',
+  caller,
 });
+const from = (caller: FeedbackCaller = EHR, receivedAt = 'now') => ({ receivedAt, caller });
+
+describeFeedbackStoreContract('SQLite (in memory)', () => Promise.resolve(openSqliteFeedbackStore(':memory:')));
+describeFeedbackStoreContract('SQLite (file)', () => Promise.resolve(openSqliteFeedbackStore(join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'fb.sqlite'))));
 
 describe('SQLite feedback store', () => {
-  it('creates its directory on first start and uses WAL with synchronous=FULL', () => {
+  it('creates its directory on first start and uses WAL with synchronous=FULL', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'nested', 'dir', 'fb.sqlite');
     const store = openSqliteFeedbackStore(path);
     expect(existsSync(path)).toBe(true);
-    expect(store.isWritable()).toBe(true);
-    store.close();
+    await expect(store.isWritable()).resolves.toBe(true);
+    await store.close();
     const db = new Database(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
 
-  it('stores a batch durably: another connection sees the rows as soon as recordFeedback returns', () => {
+  it('stores a batch durably: another connection sees the rows as soon as recordFeedback resolves', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'fb.sqlite');
     const store = openSqliteFeedbackStore(path);
-    const receipt = store.recordFeedback(
+    await store.logCards([card('c1', ['R-A'])]);
+    const receipt = await store.recordFeedback(
       'svc',
       [{ card: 'c1', outcome: 'overridden', outcomeTimestamp: '2026-01-01T00:00:00Z', overrideReason: { reason: { code: 'x', system: 'urn:s' } } }],
-      { receivedAt: '2026-01-01T00:00:01Z', iss: 'https://ehr' },
+      from(EHR, '2026-01-01T00:00:01Z'),
     );
-    expect(receipt).toEqual({ stored: 1, duplicates: 0 });
+    expect(receipt).toEqual({ stored: 1, duplicates: 0, unknownCards: 0 });
     const other = new Database(path, { readonly: true });
     expect(other.prepare('SELECT card_uuid, override_code, override_display, client_iss FROM feedback').all()).toEqual([
       { card_uuid: 'c1', override_code: 'x', override_display: null, client_iss: 'https://ehr' },
     ]);
     other.close();
-    store.close();
+    await store.close();
   });
 
-  it('is idempotent on duplicates (card + outcome + timestamp + suggestion)', () => {
-    const store = openSqliteFeedbackStore(':memory:');
-    const item = { card: 'c1', outcome: 'accepted' as const, outcomeTimestamp: '2026-01-01T00:00:00Z', acceptedSuggestions: [{ id: 's1' }, { id: 's2' }] };
-    expect(store.recordFeedback('svc', [item], { receivedAt: 'now' })).toEqual({ stored: 2, duplicates: 0 });
-    expect(store.recordFeedback('svc', [item, item], { receivedAt: 'later' })).toEqual({ stored: 0, duplicates: 4 });
-    const later = { ...item, outcomeTimestamp: '2026-01-01T00:05:00Z', acceptedSuggestions: [{ id: 's1' }] };
-    expect(store.recordFeedback('svc', [later], { receivedAt: 'later' })).toEqual({ stored: 1, duplicates: 0 });
-  });
-
-  it('joins feedback to the recommendations of logged cards', () => {
-    const store = openSqliteFeedbackStore(':memory:');
-    store.logCards([card('c1', ['R-A', 'R-B']), card('c2', ['R-A']), card('c3', ['R-B'])]);
-    store.logCards([card('c1', ['R-A', 'R-B'])]);
-    store.recordFeedback(
-      'svc',
-      [
-        { card: 'c1', outcome: 'accepted', outcomeTimestamp: '2026-01-01T00:00:00Z', acceptedSuggestions: [{ id: 's' }] },
-        { card: 'c2', outcome: 'overridden', outcomeTimestamp: '2026-01-01T00:00:00Z' },
-      ],
-      { receivedAt: 'now' },
-    );
-    expect(store.recommendationStats()).toEqual([
-      { recommendationId: 'R-A', kbVersion: '1.0.0', served: 2, accepted: 1, overridden: 1 },
-      { recommendationId: 'R-B', kbVersion: '1.0.0', served: 2, accepted: 1, overridden: 0 },
-    ]);
-  });
-
-  it('throws STORAGE_FAILED (never a silent success) when the database is gone, and reports not writable', () => {
-    const store = openSqliteFeedbackStore(':memory:');
-    store.close();
-    expect(store.isWritable()).toBe(false);
-    expect(() => store.recordFeedback('svc', [{ card: 'c', outcome: 'overridden', outcomeTimestamp: 't' }], { receivedAt: 'now' })).toThrow(AppError);
-    let code: string | undefined;
-    try {
-      store.logCards([card('c9', ['R'])]);
-    } catch (error) {
-      code = (error as AppError).code;
-    }
-    expect(code).toBe('STORAGE_FAILED');
+  it('adds the caller columns to a database created before issue 11; its old cards take no feedback', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hcc-store-')), 'fb.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE card_log (card_uuid TEXT PRIMARY KEY, service_id TEXT NOT NULL, hook_instance TEXT NOT NULL, kb_version TEXT NOT NULL, served_at TEXT NOT NULL);
+      CREATE TABLE feedback (id INTEGER PRIMARY KEY, service_id TEXT NOT NULL, card_uuid TEXT NOT NULL, outcome TEXT NOT NULL, outcome_timestamp TEXT NOT NULL,
+        suggestion_id TEXT NOT NULL DEFAULT '', override_code TEXT, override_system TEXT, override_display TEXT, user_comment TEXT, client_iss TEXT,
+        received_at TEXT NOT NULL, UNIQUE (card_uuid, outcome, outcome_timestamp, suggestion_id));
+      INSERT INTO card_log VALUES ('legacy', 'svc', 'hi', '1.0.0', '2025-01-01T00:00:00Z');`);
+    old.close();
+    const store = openSqliteFeedbackStore(path);
+    await store.logCards([card('new', ['R-A'])]);
+    const item = (c: string) => ({ card: c, outcome: 'overridden' as const, outcomeTimestamp: '2026-01-01T00:00:00Z' });
+    await expect(store.recordFeedback('svc', [item('legacy'), item('new')], from())).resolves.toEqual({ stored: 1, duplicates: 0, unknownCards: 1 });
+    await store.close();
   });
 
   describe('batched card log', () => {
@@ -96,54 +80,54 @@ describe('SQLite feedback store', () => {
       return { path, store: openSqliteFeedbackStore(path) };
     };
 
-    it('keeps entries in memory until flushCardLog writes them in one go', () => {
+    it('keeps entries in memory until flushCardLog writes them in one go', async () => {
       const { path, store } = fileStore();
-      store.logCards([card('c1', ['R-A']), card('c2', ['R-B'])]);
+      await store.logCards([card('c1', ['R-A']), card('c2', ['R-B'])]);
       expect(countRows(path)).toBe(0);
       store.flushCardLog();
       expect(countRows(path)).toBe(2);
-      store.close();
+      await store.close();
     });
 
     it('flushes by itself about 50 ms after the first pending entry', async () => {
       const { path, store } = fileStore();
-      store.logCards([card('c1', ['R-A'])]);
+      await store.logCards([card('c1', ['R-A'])]);
       expect(countRows(path)).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(countRows(path)).toBe(1);
-      store.close();
+      await store.close();
     });
 
-    it('flushes inside logCards once 100 entries are pending', () => {
+    it('flushes inside logCards once 100 entries are pending', async () => {
       const { path, store } = fileStore();
-      store.logCards(Array.from({ length: 99 }, (_, i) => card(`c${i}`, ['R-A'])));
+      await store.logCards(Array.from({ length: 99 }, (_, i) => card(`c${i}`, ['R-A'])));
       expect(countRows(path)).toBe(0);
-      store.logCards([card('c99', ['R-A'])]);
+      await store.logCards([card('c99', ['R-A'])]);
       expect(countRows(path)).toBe(100);
-      store.close();
+      await store.close();
     });
 
-    it('writes pending entries on close', () => {
+    it('writes pending entries on close', async () => {
       const { path, store } = fileStore();
-      store.logCards([card('c1', ['R-A'])]);
-      store.close();
+      await store.logCards([card('c1', ['R-A'])]);
+      await store.close();
       expect(countRows(path)).toBe(1);
     });
 
-    it('writes pending entries before a feedback write, so the join sees them', () => {
+    it('writes pending entries before a feedback write, so the join sees them', async () => {
       const { path, store } = fileStore();
-      store.logCards([card('c1', ['R-A'])]);
-      store.recordFeedback('svc', [{ card: 'c1', outcome: 'overridden', outcomeTimestamp: 't' }], { receivedAt: 'now' });
+      await store.logCards([card('c1', ['R-A'])]);
+      await expect(store.recordFeedback('svc', [{ card: 'c1', outcome: 'overridden', outcomeTimestamp: 't' }], from())).resolves.toMatchObject({ stored: 1 });
       expect(countRows(path)).toBe(1);
-      store.close();
+      await store.close();
     });
 
-    it('writes pending entries before the summary read', () => {
+    it('writes pending entries before the summary read', async () => {
       const store = openSqliteFeedbackStore(':memory:');
-      store.logCards([card('c1', ['R-A']), card('c2', ['R-A'])]);
-      const summary = store.feedbackSummary({ serviceId: 'svc' });
+      await store.logCards([card('c1', ['R-A']), card('c2', ['R-A'])]);
+      const summary = await store.feedbackSummary({ serviceId: 'svc', scope: EHR });
       expect(summary.recommendations.map((r) => [r.recommendationId, r.served])).toEqual([['R-A', 2]]);
-      store.close();
+      await store.close();
     });
 
     it('reports a batch lost by a background flush as a count, never throws from the timer', async () => {
@@ -153,12 +137,12 @@ describe('SQLite feedback store', () => {
       const locker = new Database(path);
       locker.pragma('busy_timeout = 0');
       locker.exec('BEGIN EXCLUSIVE');
-      store.logCards([card('c1', ['R-A']), card('c2', ['R-A'])]);
+      await store.logCards([card('c1', ['R-A']), card('c2', ['R-A'])]);
       await new Promise((resolve) => setTimeout(resolve, 2500));
       locker.exec('ROLLBACK');
       locker.close();
       expect(lost).toEqual([2]);
-      store.close();
+      await store.close();
     });
   });
 });

@@ -14,6 +14,13 @@ function postFeedback(t: TestApp, body: unknown, path = FB) {
   return request(t.app).post(path).set('Authorization', t.auth(path)).send(body as object);
 }
 
+async function serveCard(t: TestApp): Promise<string> {
+  const served = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
+  const uuid: unknown = served.body.cards?.[0]?.uuid;
+  if (typeof uuid !== 'string') throw new Error('the test engine served no card');
+  return uuid;
+}
+
 async function expect400(t: TestApp, body: unknown, member: string): Promise<void> {
   const res = await postFeedback(t, body).expect(400);
   expect(res.body.resourceType).toBe('OperationOutcome');
@@ -25,18 +32,40 @@ describe('§11 Feedback', () => {
     const t = buildTestApp();
     const body = {
       feedback: [
-        { card: randomUUID(), outcome: 'accepted', acceptedSuggestions: [{ id: randomUUID() }], outcomeTimestamp: now() },
-        { card: randomUUID(), outcome: 'overridden', overrideReason: { reason: { code: 'r1', system: 'urn:reasons', display: 'Not applicable' }, userComment: 'n/a' }, outcomeTimestamp: now() },
+        { card: await serveCard(t), outcome: 'accepted', acceptedSuggestions: [{ id: randomUUID() }], outcomeTimestamp: now() },
+        { card: await serveCard(t), outcome: 'overridden', overrideReason: { reason: { code: 'r1', system: 'urn:reasons', display: 'Not applicable' }, userComment: 'n/a' }, outcomeTimestamp: now() },
       ],
     };
-    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 2, duplicates: 0 });
-    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 0, duplicates: 2 });
+    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 2, duplicates: 0, unknownCards: 0 });
+    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 0, duplicates: 2, unknownCards: 0 });
   });
 
   it("accepts the sandbox's shape: override reason without display and no userComment", async () => {
     const t = buildTestApp();
-    const body = { feedback: [{ card: randomUUID(), outcome: 'overridden', overrideReason: { reason: { code: 'x', system: 'http://example.org/reasons' } }, outcomeTimestamp: now() }] };
-    await postFeedback(t, body).expect(200);
+    const body = { feedback: [{ card: await serveCard(t), outcome: 'overridden', overrideReason: { reason: { code: 'x', system: 'http://example.org/reasons' } }, outcomeTimestamp: now() }] };
+    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 1, duplicates: 0, unknownCards: 0 });
+  });
+
+  it('a card this service never issued is reported as unknown and never counted', async () => {
+    const t = buildTestApp();
+    const body = { feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now() }] };
+    expect((await postFeedback(t, body).expect(200)).body).toEqual({ stored: 0, duplicates: 0, unknownCards: 1 });
+    expect(await t.store.recommendationStats()).toEqual([]);
+  });
+
+  it('every string and array of a feedback item is length-limited (400 naming the member)', async () => {
+    const t = buildTestApp();
+    const item = { card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now() };
+    await expect400(t, { feedback: Array.from({ length: 101 }, () => item) }, 'feedback');
+    await expect400(t, { feedback: [{ ...item, card: 'c'.repeat(129) }] }, 'feedback[0].card');
+    const reason = (over: Record<string, string>) => ({ ...item, overrideReason: { reason: { code: 'x', system: 'urn:s', ...over } } });
+    await expect400(t, { feedback: [reason({ code: 'x'.repeat(129) })] }, 'feedback[0].overrideReason.reason.code');
+    await expect400(t, { feedback: [reason({ system: 's'.repeat(513) })] }, 'feedback[0].overrideReason.reason.system');
+    await expect400(t, { feedback: [reason({ display: 'd'.repeat(513) })] }, 'feedback[0].overrideReason.reason.display');
+    await expect400(t, { feedback: [{ ...item, overrideReason: { userComment: 'u'.repeat(2001) } }] }, 'feedback[0].overrideReason.userComment');
+    const suggestions = Array.from({ length: 21 }, () => ({ id: randomUUID() }));
+    await expect400(t, { feedback: [{ ...item, outcome: 'accepted', acceptedSuggestions: suggestions }] }, 'feedback[0].acceptedSuggestions');
+    await expect400(t, { feedback: [{ ...item, outcomeTimestamp: `2026-01-01T00:00:00.${'1'.repeat(60)}Z` }] }, 'feedback[0].outcomeTimestamp');
   });
 
   it('joins feedback to the recommendations behind the served card', async () => {
@@ -44,19 +73,24 @@ describe('§11 Feedback', () => {
     const served = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
     const card = served.body.cards[0].uuid as string;
     await postFeedback(t, { feedback: [{ card, outcome: 'overridden', outcomeTimestamp: now() }] }).expect(200);
-    expect(t.store.recommendationStats()).toEqual([{ recommendationId: COUNTING_RECOMMENDATION, kbVersion: 'test-0.0.1', served: 1, accepted: 0, overridden: 1 }]);
+    expect(await t.store.recommendationStats()).toEqual([{ recommendationId: COUNTING_RECOMMENDATION, kbVersion: 'test-0.0.1', served: 1, accepted: 0, overridden: 1 }]);
   });
 
   it('the batched card log is visible to the summary right after a hook call, and to the join right after feedback', async () => {
     const t = buildTestApp();
     const first = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
     await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
-    const count = (): Array<[string, number, number, number]> =>
-      t.store.feedbackSummary({ serviceId: 'hcc-consensus-patient-view' }).recommendations.map((r) => [r.recommendationId, r.served, r.overridden, r.withoutFeedback]);
-    expect(count()).toEqual([[COUNTING_RECOMMENDATION, 2, 0, 2]]);
+    const count = async (): Promise<Array<[string, number, number, number]>> =>
+      (await t.store.feedbackSummary({ serviceId: 'hcc-consensus-patient-view', scope: { iss: t.client.iss } })).recommendations.map((r) => [
+        r.recommendationId,
+        r.served,
+        r.overridden,
+        r.withoutFeedback,
+      ]);
+    expect(await count()).toEqual([[COUNTING_RECOMMENDATION, 2, 0, 2]]);
     await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
     await postFeedback(t, { feedback: [{ card: first.body.cards[0].uuid as string, outcome: 'overridden', outcomeTimestamp: now() }] }).expect(200);
-    expect(count()).toEqual([[COUNTING_RECOMMENDATION, 3, 1, 2]]);
+    expect(await count()).toEqual([[COUNTING_RECOMMENDATION, 3, 1, 2]]);
   });
 
   describe('400 for malformed feedback', () => {
@@ -87,7 +121,7 @@ describe('§11 Feedback', () => {
   it('503, never a false 200, when the store cannot commit', async () => {
     const store = openSqliteFeedbackStore(':memory:');
     const t = buildTestApp({ store });
-    store.close();
+    await store.close();
     const res = await postFeedback(t, { feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now() }] }).expect(503);
     expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'transient' }] });
   });

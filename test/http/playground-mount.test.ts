@@ -6,6 +6,7 @@
 import express from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app';
+import { createAuthenticate } from '../../src/http/authenticate';
 import { createJwtVerifier } from '../../src/auth/jwt-verifier';
 import { parseConfig, type TrustedIssuerConfig } from '../../src/config';
 import { openSqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store';
@@ -31,15 +32,26 @@ function buildApp(mode: 'development' | 'production' | 'none'): { app: express.E
     { trustedIssuers: issuers, allowedFhirServers: [], corsOrigins: [], language: 'en', database: ':memory:', publicBaseUrl: BASE },
     { production: false, origin: 'test' },
   );
+  const verifier = createJwtVerifier({ issuers: config.trustedIssuers, clock: systemClock });
+  const engine = createCountingEngine();
+  const services = loadProjectServices();
   const playground =
     mode === 'none'
       ? undefined
-      : playgroundRouter({ mode, ...(devSigner === undefined ? {} : { devSigner }), patients: [], bodyLimit: config.bodyLimit });
+      : playgroundRouter({
+          mode,
+          ...(devSigner === undefined ? { authenticate: createAuthenticate(verifier, BASE) } : { devSigner }),
+          patients: [],
+          bodyLimit: config.bodyLimit,
+          prefetchTemplates: (hook) => engine.prefetchFor(hook),
+          serviceIds: services.services.map((s) => s.id),
+          publicBaseUrl: BASE,
+        });
   const app = createApp({
     config,
-    engine: createCountingEngine(),
-    services: loadProjectServices(),
-    verifier: createJwtVerifier({ issuers: config.trustedIssuers, clock: systemClock }),
+    engine,
+    services,
+    verifier,
     feedbackStore: openSqliteFeedbackStore(':memory:'),
     gatewayFactory: NO_FHIR,
     logger: createLogger({ level: 'silent' }),

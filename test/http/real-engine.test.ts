@@ -43,7 +43,7 @@ describe('the real engine behind the HTTP app', () => {
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
     expect(res.body.cards.length).toBeGreaterThan(0);
-    expect(t.store.recommendationStats().length).toBeGreaterThan(0);
+    expect((await t.store.recommendationStats()).length).toBeGreaterThan(0);
   });
 
   it('patient-view via the FHIR fallback answers a schema-valid response', async () => {

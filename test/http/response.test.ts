@@ -48,7 +48,7 @@ describe('§11 Response (over HTTP)', () => {
     const t = buildTestApp();
     const res = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest()).expect(200);
     expect(res.body.cards).toHaveLength(1);
-    expect(t.store.recommendationStats()).toEqual([
+    expect(await t.store.recommendationStats()).toEqual([
       { recommendationId: COUNTING_RECOMMENDATION, kbVersion: 'test-0.0.1', served: 1, accepted: 0, overridden: 0 },
     ]);
   });

@@ -49,4 +49,30 @@ describe('runService', () => {
     expect(result.response.extension?.['org.hcc-cds']).toEqual({ kbVersion: 'test-0.0.1', notEvaluable: [{ id: 'TEST-NEEDS-OBSERVATION', missingFacts: ['observation'] }] });
     expect(result.cardLog).toHaveLength(1);
   });
+
+  it('the deadline covers evaluation and rendering too: an engine that overruns it makes the call a 503, not a late answer', async () => {
+    const counting = createCountingEngine();
+    const slow = {
+      ...counting,
+      evaluate: (input: Parameters<typeof counting.evaluate>[0]) => {
+        const until = Date.now() + 250;
+        while (Date.now() < until) {
+          // synchronous work the pipeline cannot interrupt
+        }
+        return counting.evaluate(input);
+      },
+    };
+    const run = runService(service, { ...request, prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null, observations: null } }, {
+      engine: slow,
+      gatewayFactory: () => {
+        throw new Error('no fetch expected');
+      },
+      allowedFhirServers: [],
+      deadlineMs: 150,
+      fhirDeadlineMs: 100,
+      pageCap: 2,
+      clock: systemClock,
+    }, { language: 'en' });
+    await expect(run).rejects.toEqual(expect.objectContaining({ code: 'DEADLINE_EXCEEDED', status: 503 }));
+  });
 });

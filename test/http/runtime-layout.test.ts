@@ -89,9 +89,12 @@ describe('Docker runtime stage layout (materialised from the Dockerfile)', () =>
     expect(code).toBe(0);
   });
 
-  it('serves the playground page and its scenario patients in production mode, without the dev-token endpoint', async () => {
+  it('serves the playground page and its scenario patients in production mode when the configuration turns it on, without the dev-token endpoint', async () => {
     const client = createIssuer('https://ehr.image.example');
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ trustedIssuers: [{ iss: client.iss, jwks: client.jwks }], allowedFhirServers: [], corsOrigins: [], language: 'en', database: ':memory:' }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ trustedIssuers: [{ iss: client.iss, jwks: client.jwks }], allowedFhirServers: [], corsOrigins: [], language: 'en', database: ':memory:', playground: true }),
+    );
     const child = spawn(process.execPath, ['dist/src/server.js'], {
       cwd: dir,
       env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', PORT: '0', HCC_CDS_CONFIG: join(dir, 'config.json') },

@@ -39,6 +39,9 @@ export interface TestAppOptions {
   readonly client?: CdsClientKeys;
   /** The app's clock (evaluation "now"); token checks keep the system clock. Default: the system clock. */
   readonly clock?: AppDeps['clock'];
+  /** Operator metrics and the /metrics bearer token (issue 12). */
+  readonly metrics?: AppDeps['metrics'];
+  readonly metricsBearerToken?: string;
 }
 
 /** A gateway factory that fails the test if the service tries to reach a FHIR server. */
@@ -71,6 +74,8 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     gatewayFactory: options.gatewayFactory ?? NO_FHIR,
     logger,
     clock: options.clock ?? systemClock,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.metricsBearerToken === undefined ? {} : { metricsBearerToken: options.metricsBearerToken }),
   });
   return {
     app,

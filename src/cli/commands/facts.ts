@@ -51,20 +51,23 @@ function parseArgs(args: readonly string[]): Options | string {
   return { file, json, ...(at === undefined ? {} : { at }), ...(siteProfile === undefined ? {} : { siteProfile }) };
 }
 
+/** Column width of the fact names (the longest catalogue name plus room). */
+const NAME_WIDTH = 30;
+
 function describe(name: string, fact: Fact): string {
   if (!fact.known) {
     const parts = [`Unknown (${fact.reason})`];
     if (fact.missing !== undefined && fact.missing.length > 0) parts.push(`missing ${fact.missing.join(', ')}`);
     if (fact.detail !== undefined) parts.push(fact.detail);
     if (fact.sources !== undefined && fact.sources.length > 0) parts.push(`from ${fact.sources.join(', ')}`);
-    return `${name.padEnd(26)} ${parts.join(' — ')}`;
+    return `${name.padEnd(NAME_WIDTH)} ${parts.join(' — ')}`;
   }
   const value = Array.isArray(fact.value) ? (fact.value.length === 0 ? '(none)' : fact.value.join(', ')) : String(fact.value);
   const parts = [`${value}${fact.unit === undefined ? '' : ` ${fact.unit}`}`];
   if (fact.effective !== undefined) parts.push(`@ ${fact.effective}`);
   if (fact.sources.length > 0) parts.push(`from ${fact.sources.join(', ')}`);
   if (fact.derived !== undefined) parts.push(`derived (${fact.derived.method}${fact.derived.detail === undefined ? '' : `: ${fact.derived.detail}`})`);
-  return `${name.padEnd(26)} ${parts.join('  ')}`;
+  return `${name.padEnd(NAME_WIDTH)} ${parts.join('  ')}`;
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {

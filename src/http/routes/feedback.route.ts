@@ -1,11 +1,12 @@
 /**
  * POST /cds-services/{id}/feedback: validate (2.0 shape; the sandbox's looser override reason is accepted), store,
- * and answer 200 only once the rows are committed; a storage failure is a 503, never a false 200.
+ * and answer 200 only once the rows are committed; a storage failure is a 503, never a false 200. Only feedback on
+ * cards this service issued to the same caller (issuer, tenant) is stored; the receipt counts the others as unknown.
  * @see https://cds-hooks.hl7.org/2.0/#feedback
  */
 import type { RequestHandler } from 'express';
 import { validateFeedbackRequest } from '../../cds-hooks/validator';
-import type { FeedbackItem, FeedbackStore } from '../../feedback/feedback-store';
+import type { FeedbackCaller, FeedbackItem, FeedbackStore } from '../../feedback/feedback-store';
 import type { ServiceRegistry } from '../../services/registry';
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
@@ -20,7 +21,7 @@ export interface FeedbackRouteDeps {
 
 /** Creates the POST /cds-services/:id/feedback handler. */
 export function feedbackRoute(deps: FeedbackRouteDeps): RequestHandler<{ id: string }> {
-  return (req, res) => {
+  return async (req, res) => {
     const service = deps.services.get(req.params.id);
     if (service === undefined) throw new AppError('SERVICE_NOT_FOUND', 'No such CDS service.');
     res.locals['service'] = service.id;
@@ -29,11 +30,12 @@ export function feedbackRoute(deps: FeedbackRouteDeps): RequestHandler<{ id: str
       throw invalidRequest(problems);
     }
     const items = (req.body as { feedback: readonly FeedbackItem[] }).feedback;
-    const client = res.locals['client'] as { iss?: string } | undefined;
-    const receipt = deps.feedbackStore.recordFeedback(service.id, items, {
+    const client = res.locals['client'] as FeedbackCaller;
+    const receipt = await deps.feedbackStore.recordFeedback(service.id, items, {
       receivedAt: deps.clock.now().toISOString(),
-      ...(client?.iss === undefined ? {} : { iss: client.iss }),
+      caller: client.tenant === undefined ? { iss: client.iss } : { iss: client.iss, tenant: client.tenant },
     });
+    if (receipt.unknownCards > 0) res.locals['unknownCards'] = receipt.unknownCards;
     res.status(200).json(receipt);
   };
 }

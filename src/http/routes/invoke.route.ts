@@ -5,9 +5,10 @@
 import type { RequestHandler } from 'express';
 import type { CdsRequest } from '../../cds-hooks/types';
 import { validateHookRequest } from '../../cds-hooks/validator';
-import type { FeedbackStore } from '../../feedback/feedback-store';
+import type { FeedbackCaller, FeedbackStore } from '../../feedback/feedback-store';
 import type { LanguagePolicy } from '../../config';
 import type { Language } from '../../pipeline/engine';
+import { hookCpuTurns } from '../../pipeline/cpu-turns';
 import { runService, type RunServiceDeps } from '../../pipeline/run-service';
 import type { ServiceRegistry } from '../../services/registry';
 import { AppError } from '../../shared/errors';
@@ -45,7 +46,8 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
     if (isObject(body) && typeof body['hook'] === 'string' && body['hook'] !== service.hook) {
       throw new AppError('REQUEST_INVALID', `hook must be "${service.hook}" for this service.`, ['hook']);
     }
-    const problems = validateHookRequest(service.hook, body);
+    // Schema validation of a large body is synchronous work: it takes its turn like the evaluation (cpu-turns.ts).
+    const problems = await hookCpuTurns.run(() => validateHookRequest(service.hook, body));
     if (problems.length > 0) {
       throw invalidRequest(problems);
     }
@@ -53,8 +55,9 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
     const language = cardLanguage(req.get('accept-language'), deps.defaultLanguage, deps.languagePolicy ?? 'request-first');
     const run = await runService(service, request, deps.run, { language });
     const servedAt = deps.run.clock.now().toISOString();
+    const client = res.locals['client'] as FeedbackCaller;
     try {
-      deps.feedbackStore.logCards(
+      await deps.feedbackStore.logCards(
         run.cardLog.map((entry) => ({
           cardUuid: entry.cardUuid,
           serviceId: service.id,
@@ -62,6 +65,7 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
           recommendationIds: entry.recommendationIds,
           kbVersion: run.kbVersion,
           servedAt,
+          caller: client.tenant === undefined ? { iss: client.iss } : { iss: client.iss, tenant: client.tenant },
         })),
       );
     } catch {
@@ -69,6 +73,7 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
       deps.logger.error({ service: service.id, hookInstance: request.hookInstance, cards: run.cardLog.length }, 'card log write failed');
     }
     res.locals['cards'] = run.response.cards.length;
-    res.status(200).json(run.response);
+    const text = await hookCpuTurns.run(() => JSON.stringify(run.response));
+    res.status(200).type('application/json').send(text);
   };
 }

@@ -181,7 +181,8 @@ export function compileFacts(ctx: CompileContext, docs: readonly MappingDoc[], a
       const drugs = ctx.valueSet(raw.adverseEvent.drugValueSet, file);
       const procedures = ctx.valueSet(raw.adverseEvent.procedureValueSet, file);
       const endocrine = ctx.valueSet(raw.adverseEvent.endocrineValueSet, file);
-      if (drugs !== undefined && procedures !== undefined && endocrine !== undefined) adverseEvent = { drugs, procedures, endocrine };
+      const organAtStake = raw.adverseEvent.organAtStakeValueSet === undefined ? undefined : ctx.valueSet(raw.adverseEvent.organAtStakeValueSet, file);
+      if (drugs !== undefined && procedures !== undefined && endocrine !== undefined) adverseEvent = { drugs, procedures, endocrine, ...(organAtStake === undefined ? {} : { organAtStake }) };
     }
     const molarMass = definition.molarMass;
     const acceptUnits = definition.acceptUnits;

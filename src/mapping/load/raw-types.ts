@@ -52,7 +52,7 @@ export interface RawFact {
   acceptUnits?: string[];
   referenceRange?: { of: string; bound: 'high' | 'low'; default: number };
   plausible?: { min: number; max: number };
-  adverseEvent?: { drugValueSet: string; procedureValueSet: string; endocrineValueSet: string };
+  adverseEvent?: { drugValueSet: string; procedureValueSet: string; endocrineValueSet: string; organAtStakeValueSet?: string };
 }
 
 /** derived-facts.yaml. */

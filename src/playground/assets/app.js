@@ -109,10 +109,16 @@
 
   async function buildRequest(service, input) {
     if (input && input.resourceType === 'Bundle') {
+      var headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      // Production: the request builder needs a trusted JWT too (its aud is this URL, so a token of its own).
+      if (state.config && !state.config.devTokens) {
+        var token = await bearerFor(absolute('/playground/requests'));
+        if (token) headers.Authorization = 'Bearer ' + token;
+      }
       var res = await fetch('/playground/requests', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ hook: service.hook, bundle: input, prefetch: service.prefetch || {} }),
+        headers: headers,
+        body: JSON.stringify({ hook: service.hook, bundle: input }),
       });
       var json = await res.json().catch(function () { return null; });
       if (!res.ok) throw new Error(t('failed', { status: res.status, message: problemMessage({ json: json, text: '' }) }));

@@ -32,6 +32,8 @@ export interface RealServerOptions {
   /** Reuse an issuer, database and directory (restart after a crash). */
   readonly reuse?: { issuer: TestIssuer; database: string; dir: string };
   readonly env?: Readonly<Record<string, string>>;
+  /** More CDS clients to trust besides the server's own test issuer (inline JWKS). */
+  readonly alsoTrust?: readonly TestIssuer[];
 }
 
 /** Starts the real server and waits for its first answered discovery call. */
@@ -43,7 +45,12 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     issuer,
     port,
     ...(options.reuse === undefined ? {} : { dir: options.reuse.dir, database: options.reuse.database }),
-    ...(options.config === undefined ? {} : { extra: options.config }),
+    extra: {
+      ...(options.alsoTrust === undefined
+        ? {}
+        : { trustedIssuers: [issuer, ...options.alsoTrust].map((i) => ({ iss: i.iss, jwks: i.jwks })) }),
+      ...(options.config ?? {}),
+    },
   });
   const proc = await startProcess({
     entry,
