@@ -76,8 +76,11 @@ export function select(fact: CompiledMappedFact, candidates: readonly Candidate[
   const now = state.now;
   const lookbackFrom = fact.lookbackDays === undefined ? undefined : now - fact.lookbackDays * DAY_MS;
   const noData = (): Fact => {
-    const old = lookbackFrom === undefined ? 0 : candidates.filter((c) => c.dateMs !== undefined && c.dateMs < lookbackFrom).length;
-    return unknown('no-data', old > 0 ? { detail: `${old} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback` } : {});
+    const old = lookbackFrom === undefined ? [] : candidates.filter((c) => c.dateMs !== undefined && c.dateMs < lookbackFrom);
+    if (old.length === 0) return unknown('no-data', {});
+    const last = old.reduce((a, b) => ((b.dateMs as number) > (a.dateMs as number) ? b : a));
+    const lastDate = last.date === undefined ? '' : `, the latest on ${last.date.slice(0, 10)}`;
+    return unknown('no-data', { detail: `${old.length} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback${lastDate}` });
   };
   switch (fact.mode) {
     case 'mostRecent': {
