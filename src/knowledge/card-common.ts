@@ -33,7 +33,7 @@ function staticParts(compiled: CompiledKnowledgeBase, language: Language): Stati
   const parts: StaticParts = Object.freeze({
     overrideReasons: Object.freeze(codes.map((c) => Object.freeze({ system, code: c.code, display: c.display[language] }))),
     links: Object.freeze([Object.freeze({ label: manifest.texts.sourceLink[language], url: manifest.source.url, type: 'absolute' as const })]),
-    footer: `${manifest.grading.notStated[language]}\n\n${manifest.texts.sourceLink[language]}: [${manifest.source.citation[language].replace(/[[\]]/g, '')}](${manifest.source.url})`,
+    footer: `${manifest.grading.notStated[language]}\n\n${manifest.texts.sourceLink[language]}${language === 'zh-CN' ? '：' : ': '}[${manifest.source.citation[language].replace(/[[\]]/g, '')}](${manifest.source.url})`,
   });
   byLanguage.set(language, parts);
   return parts;
@@ -104,9 +104,8 @@ export function factsTable(names: readonly string[], ctx: RenderContext): string
   for (const name of [...names, ...defaultedInputs(names, ctx)]) {
     const fact = ctx.facts[name];
     if (fact === undefined || !fact.known) continue;
-    const derived = fact.derived !== undefined && fact.derived.from.length > 0
-      ? ` (${t.derivedFrom[l]}: ${fact.derived.from.map((f) => factLabel(f, l, kb)).join(', ')})`
-      : '';
+    const from = (fact.derived?.from ?? []).filter((f) => kb.factLabels[f] !== undefined).map((f) => factLabel(f, l, kb));
+    const derived = from.length === 0 ? '' : l === 'zh-CN' ? `（${t.derivedFrom[l]}：${from.join('、')}）` : ` (${t.derivedFrom[l]}: ${from.join(', ')})`;
     const cells = [factLabel(name, l, kb), `${factText(name, ctx)}${derived}`, factDate(fact), fact.sources.join(', ')];
     rows.push(`| ${cells.map(escapeMarkdown).join(' | ')} |`);
   }

@@ -48,7 +48,7 @@ export function factText(name: string, ctx: RenderContext): string {
   const fact = ctx.facts[name];
   const text = formatFact(fact, ctx.language, kb);
   if (fact === undefined || !fact.known) return text;
-  if (isMappingDefault(fact)) return `${text} (${kb.manifest.texts.defaultUln[ctx.language]})`;
+  if (isMappingDefault(fact)) return `${text}${bracket(kb.manifest.texts.defaultUln[ctx.language], ctx)}`;
   const recorded = recordedQuantity(fact, ctx);
   return recorded !== undefined ? `${formatQuantity(recorded.value, recorded.unit)} (${text})` : text;
 }
@@ -113,9 +113,10 @@ export function localDefaultsBlock(params: readonly string[], sources: readonly 
     const marker = originMarker(spec, ctx);
     if (spec === undefined || marker === undefined) continue;
     const unit = spec.unit !== undefined && typeof parameters[name] === 'number' ? formatQuantity(parameters[name] as number, spec.unit) : formatValue(parameters[name], l, kb);
-    lines.push(`- ${unit}${bracket(marker, ctx)}: ${spec.note[l]}`);
+    const colon = l === 'zh-CN' ? '：' : ': ';
+    lines.push(`- ${unit} — ${marker}${colon}${spec.note[l]}`);
   }
-  for (const source of sources) lines.push(`- ${source[l]}${bracket(kb.manifest.texts.notConsensus[l], ctx)}`);
+  for (const source of sources) lines.push(`- ${source[l]} — ${kb.manifest.texts.notConsensus[l]}`);
   if (lines.length === 0) return '';
   return `**${kb.manifest.texts.localDefaultsHeading[l]}**\n\n${[...new Set(lines)].join('\n')}`;
 }
@@ -130,7 +131,8 @@ export function defaultedInputs(names: readonly string[], ctx: RenderContext): s
     const fact = ctx.facts[name];
     if (fact === undefined || !fact.known) return;
     if (isMappingDefault(fact)) out.push(name);
-    for (const from of fact.derived?.from ?? []) walk(from);
+    // a limit matters where it moved a grade: do not descend into an input graded 0
+    for (const from of fact.derived?.from ?? []) if (ctx.facts[from]?.known !== true || ctx.facts[from]?.value !== 0 || isMappingDefault(ctx.facts[from])) walk(from);
   };
   names.forEach(walk);
   return out.filter((n) => !names.includes(n));

@@ -51,7 +51,7 @@ export function renderDataGapCard(lacking: readonly Evaluated[], ctx: RenderCont
     collector.addDataRequests([input.fact]);
     const recs = input.recommendations.map((id) => `${id} ${titles.get(id) ?? ''}`.trim()).join(sep);
     const unlocks = countText('dataGapUnlocksOne', 'dataGapUnlocksOther', input.recommendations.length, ctx);
-    return `${i + 1}. **${escapeMarkdown(factLabel(input.fact, l, kb))}** — ${escapeMarkdown(reasonText(input, ctx))} · ${unlocks}: ${escapeMarkdown(recs)}`;
+    return `${i + 1}. **${escapeMarkdown(factLabel(input.fact, l, kb))}** — ${escapeMarkdown(reasonText(input, ctx))} · ${unlocks}${l === 'zh-CN' ? '：' : ': '}${escapeMarkdown(recs)}`;
   });
   const summaryWith = (n: number): string =>
     countText('dataGapSummaryOne', 'dataGapSummaryOther', lacking.length, ctx, { inputs: inputs.slice(0, n).map((i) => factLabel(i.fact, l, kb)).join(l === 'zh-CN' ? '、' : ', ') });

@@ -178,7 +178,7 @@ function evidenceText(rec: Record<string, unknown>): string {
   const level = rec['evidenceLevel'] ?? null;
   const strength = rec['strength'] ?? null;
   const grade = level === null && strength === null ? 'evidence level and strength not stated in the available source' : `evidence level ${String(level ?? 'not stated')}, strength ${String(strength ?? 'not stated')}`;
-  const section = rec['section'] !== undefined ? ` §${String(rec['section'])}` : '';
+  const section = rec['section'] !== undefined ? `, interpretation §${String(rec['section'])}` : '';
   return `${String(rec['id'])}: ${grade}${rec['source'] !== undefined ? `; source ${String(rec['source'])}${section}` : ''}`;
 }
 

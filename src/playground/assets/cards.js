@@ -66,7 +66,7 @@
       var level = rec.evidenceLevel === null || rec.evidenceLevel === undefined ? t('notStated') : rec.evidenceLevel;
       var strength = rec.strength === null || rec.strength === undefined ? t('notStated') : rec.strength;
       var parts = [t('evidenceLevel') + ': ' + level, t('strength') + ': ' + strength];
-      if (rec.source) parts.push(t('source') + ': ' + rec.source + (rec.section ? ' §' + rec.section : ''));
+      if (rec.source) parts.push(t('source') + ': ' + rec.source + (rec.section ? ', ' + t('interpretation') + ' §' + rec.section : ''));
       if (rec.wording) parts.push(t('wording') + ': ' + rec.wording);
       item.appendChild(el('span', 'evidence-text', ' — ' + parts.join('; ')));
       list.appendChild(item);
