@@ -67,6 +67,10 @@ export function renderDataGapCard(lacking: readonly Evaluated[], ctx: RenderCont
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'any' as const } : {}),
     overrideReasons: overrideReasons(compiled, l),
     links: sourceLinks(compiled, l),
-    extension: cardExtension([], kb.manifest.version, [], { kind: DATA_GAP_KIND, notEvaluable }),
+    extension: cardExtension([], kb.manifest.version, [], {
+      kind: DATA_GAP_KIND,
+      notEvaluable,
+      missingInputs: inputs.map((i) => ({ fact: i.fact, reason: i.reason, ...(i.lastDate !== undefined ? { lastDate: i.lastDate } : {}), recommendations: i.recommendations })),
+    }),
   };
 }
