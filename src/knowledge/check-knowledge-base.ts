@@ -15,7 +15,6 @@ const TEMPLATE_PATHS = [
   /^\.card\.(summary|detail)\./,
   /^\.orderChecks\[\d+\]\.(summary|detail)\./,
   /^\.interpretationNotes\[\d+\]\./,
-  /^\.topics\[\d+\]\.(summary|missingDataSummary)\./,
   /^\.texts\.[A-Za-z]+\./,
   /^\.[a-z0-9-]+\.actions\[\d+\]\.resource\./,
   /^\.[a-z0-9-]+\.dosePerKg\.withWeight\./,
@@ -115,8 +114,6 @@ function checkManifest(kb: KnowledgeBase, ctx: ConditionContext): string[] {
   manifest.topics.forEach((t, i) => {
     if (topicIds.has(t.id)) p.push(`kb.yaml topics[${i}]: duplicate topic '${t.id}'`);
     topicIds.add(t.id);
-    p.push(...checkTemplateText(t.summary, `kb.yaml topics[${i}].summary`, (s) => s === 'count', SUMMARY_LIMIT));
-    p.push(...checkTemplateText(t.missingDataSummary, `kb.yaml topics[${i}].missingDataSummary`, (s) => s === 'count', SUMMARY_LIMIT));
   });
   for (const [fact, use] of Object.entries(manifest.dataRequests)) {
     if (!ctx.facts.has(fact)) p.push(`kb.yaml dataRequests: unknown fact '${fact}'`);

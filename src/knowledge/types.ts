@@ -110,8 +110,6 @@ export interface ParameterSpec {
 export interface Topic {
   readonly id: string;
   readonly title: LocalizedText;
-  readonly summary: LocalizedText;
-  readonly missingDataSummary: LocalizedText;
 }
 
 /** A suggestion template of suggestions.yaml. */
