@@ -11,8 +11,7 @@ COPY src ./src
 COPY scripts ./scripts
 COPY cds-services ./cds-services
 COPY fhir-mappings ./fhir-mappings
-COPY test/scenarios ./test/scenarios
-COPY test/fixtures ./test/fixtures
+COPY examples/patients ./examples/patients
 # `npm ci` runs the prepare script, which compiles to dist/.
 RUN npm ci --no-audit --no-fund
 RUN node bin/hcc-cds.js kb --check && node dist/src/server.js --check
@@ -36,10 +35,9 @@ COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
 COPY --chown=root:root cds-services ./cds-services
 COPY --chown=root:root fhir-mappings ./fhir-mappings
-# The playground page is served from the source tree; its scenario patients are the test vignettes and fixtures.
+# The playground page is served from the source tree; its demo patients are examples/patients (no test files).
 COPY --chown=root:root src/playground/assets ./src/playground/assets
-COPY --chown=root:root test/scenarios ./test/scenarios
-COPY --chown=root:root test/fixtures ./test/fixtures
+COPY --chown=root:root examples/patients ./examples/patients
 # The runtime image itself must hold everything the server loads (services, knowledge base, mappings, playground).
 RUN node dist/src/server.js --check
 RUN mkdir -p /app/data && chown node:node /app/data

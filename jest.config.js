@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 20000,
+  // Deep-scans every CDS Hooks response the suites produce for null and empty values (CDS Hooks § Use of JSON).
+  setupFilesAfterEnv: ['<rootDir>/test/support/scan-responses.ts'],
 };

@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   };
 
   app.use(createRequestLog(logger));
-  app.use(createCors(config.corsOrigins));
+  app.use(createCors(config.corsOrigins, logger));
 
   app.route('/healthz').get(healthRoute()).all(methodNotAllowed(['GET']));
   app.route('/readyz').get(readyRoute(engine, feedbackStore)).all(methodNotAllowed(['GET']));
@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   app.route('/cds-services').get(...discoveryHandlers).all(methodNotAllowed(['GET']));
   app
     .route('/cds-services/:id')
-    .post(authenticate, jsonBody, invokeRoute({ services, run, feedbackStore, defaultLanguage: config.language, logger }))
+    .post(authenticate, jsonBody, invokeRoute({ services, run, feedbackStore, defaultLanguage: config.language, languagePolicy: config.languagePolicy, logger }))
     .all(methodNotAllowed(['POST']));
   app
     .route('/cds-services/:id/feedback')

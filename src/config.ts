@@ -12,6 +12,7 @@ import type { Language } from './pipeline/engine';
 import type { TrustedIssuer } from './auth/trusted-issuer';
 import { SANDBOX_ISSUER } from './auth/sandbox-issuer';
 import { compileFhirServerAllowlist } from './fhir/fhir-server-allowlist';
+import { compileOriginPattern } from './http/origin-pattern';
 import configSchema from './config/config.schema.json';
 import { DEVELOPMENT_DEFAULTS, SANDBOX_ISS } from './config/development-defaults';
 
@@ -41,7 +42,11 @@ export interface ConfigFile {
   readonly fhirMaxTotalBytes?: number;
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  readonly languagePolicy?: LanguagePolicy;
 }
+
+/** Which card language wins: the EHR's Accept-Language when it names one (request-first), or always the configured one. */
+export type LanguagePolicy = 'request-first' | 'configured';
 
 /** The validated, defaulted, frozen configuration every component receives. */
 export interface Config {
@@ -65,6 +70,7 @@ export interface Config {
   readonly fhirMaxTotalBytes: number;
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
+  readonly languagePolicy: LanguagePolicy;
   /** Where this configuration came from: a file path or "development defaults". */
   readonly origin: string;
 }
@@ -83,6 +89,7 @@ export const CONFIG_DEFAULTS = {
   pageCap: 5,
   fhirMaxBodyBytes: 20_000_000,
   requireAuthOnDiscovery: false,
+  languagePolicy: 'request-first',
 } as const;
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
@@ -142,6 +149,13 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
       problems.push(`allowedFhirServers[${i}]: plain http is allowed in production only for loopback hosts (CDS Hooks 2.0: fhirServer MUST be https for production data)`);
     }
   });
+  file.corsOrigins.forEach((pattern, i) => {
+    try {
+      compileOriginPattern(pattern);
+    } catch (error) {
+      problems.push(`corsOrigins[${i}]: ${(error as Error).message}`);
+    }
+  });
   const fhirMaxBodyBytes = file.fhirMaxBodyBytes ?? CONFIG_DEFAULTS.fhirMaxBodyBytes;
   const fhirMaxTotalBytes = file.fhirMaxTotalBytes ?? fhirMaxBodyBytes;
   if (fhirMaxTotalBytes < fhirMaxBodyBytes) {
@@ -173,6 +187,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     fhirMaxTotalBytes,
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
+    languagePolicy: file.languagePolicy ?? CONFIG_DEFAULTS.languagePolicy,
     origin: options.origin,
   };
   return { config: deepFreeze(config), warnings };

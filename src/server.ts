@@ -17,7 +17,7 @@ import { openSqliteFeedbackStore } from './feedback/sqlite-feedback-store';
 import { createFhirKitGatewayFactory } from './fhir/fhir-kit-gateway';
 import { loadEngine } from './knowledge/load-engine';
 import { createDevSigner } from './playground/dev-signer';
-import { loadScenarioPatients } from './playground/patients';
+import { examplePatientsDir, loadScenarioPatients } from './playground/patients';
 import { playgroundRouter } from './playground/router';
 import { loadServiceRegistry } from './services/registry';
 import { systemClock } from './shared/clock';
@@ -56,8 +56,8 @@ export function checkBoot(): BootCheck {
   const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
   const engine = loadEngine();
   playgroundRouter({ mode: 'production', patients: [] });
-  const patients = loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios') });
-  if (patients.length === 0) throw new BootError('playground', [`no scenario patients under ${join(root, 'test', 'scenarios')}`]);
+  const patients = loadScenarioPatients({ scenariosDir: examplePatientsDir() });
+  if (patients.length === 0) throw new BootError('playground', [`no scenario patients under ${examplePatientsDir()}`]);
   return { kbVersion: engine.kbVersion, services: services.services.map((s) => s.id), playgroundPatients: patients.length };
 }
 
@@ -79,7 +79,7 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const playground = playgroundRouter({
     mode: devSigner === undefined ? 'production' : 'development',
     ...(devSigner === undefined ? {} : { devSigner }),
-    patients: loadScenarioPatients({ scenariosDir: join(root, 'test', 'scenarios'), now: systemClock.now() }),
+    patients: loadScenarioPatients({ scenariosDir: examplePatientsDir(), now: systemClock.now() }),
     bodyLimit: config.bodyLimit,
   });
   const feedbackStore = openSqliteFeedbackStore(config.database, { onCardLogError: (cards) => logger.error({ cards }, 'card log write failed') });

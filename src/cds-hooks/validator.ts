@@ -21,9 +21,6 @@ export interface ValidationProblem {
   readonly message: string;
 }
 
-/** The extension member whose values may hold nulls/empties (e.g. unknown evidence grades). */
-export const OWN_EXTENSION = 'org.hcc-cds';
-
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
 addFormats(ajv);
 ajv.addSchema(requestCommon);
@@ -123,6 +120,16 @@ export function validateHookRequest(hook: HookName, body: unknown): ValidationPr
   return problems;
 }
 
+/**
+ * Every null, empty string, empty array (but the top-level `cards`) and empty object in `value`, our own extension
+ * included (CDS Hooks § Use of JSON: "JSON attributes SHALL NOT be null"; optional values are omitted).
+ */
+export function nullOrEmptyProblems(value: unknown): string[] {
+  const out: string[] = [];
+  emptyValueProblems(value, '', out);
+  return out;
+}
+
 function emptyValueProblems(value: unknown, path: string, out: string[]): void {
   if (value === null) {
     out.push(`${path} is null (omit optional members instead)`);
@@ -135,7 +142,6 @@ function emptyValueProblems(value: unknown, path: string, out: string[]): void {
     const keys = Object.keys(value);
     if (keys.length === 0) out.push(`${path} is an empty object`);
     for (const key of keys) {
-      if (key === OWN_EXTENSION && path.endsWith('extension')) continue;
       emptyValueProblems(value[key], path === '' ? key : `${path}.${key}`, out);
     }
   }
@@ -169,7 +175,7 @@ function cardInvariantProblems(cards: readonly unknown[], out: string[]): void {
   });
 }
 
-/** Validates a hook response: schema, no null/empty values outside extension["org.hcc-cds"], unique uuids. */
+/** Validates a hook response: schema, no null/empty values anywhere (our extension included), unique uuids. */
 export function validateCdsResponse(body: unknown): string[] {
   const out = problemsOf(responseValidator, body).map((p) => p.message);
   emptyValueProblems(body, '', out);

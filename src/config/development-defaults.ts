@@ -15,7 +15,8 @@ export const DEVELOPMENT_DEFAULTS: ConfigFile = {
     'http://localhost:*',
     'https://launch.smarthealthit.org/*',
   ],
-  corsOrigins: ['https://sandbox.cds-hooks.org', 'http://localhost:8080'],
+  // The public sandbox page and a sandbox (or any page) served from this machine on any port.
+  corsOrigins: ['https://sandbox.cds-hooks.org', 'http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'],
   language: 'zh-CN',
   database: './data/hcc-cds.sqlite',
 };

@@ -12,6 +12,7 @@ import type { FhirGateway, FhirGatewayFactory } from './fhir-gateway';
 import { isUnderBase } from './fhir-gateway';
 import { compileFhirServerAllowlist, type FhirServerAllowlist } from './fhir-server-allowlist';
 import { resolvePrefetchTemplate } from './prefetch-tokens';
+import { isRelativeReferenceTo } from '../shared/fhir-reference';
 
 /** What gathering needs from the outside world. */
 export interface GatherDeps {
@@ -349,28 +350,7 @@ function referenceFits(element: unknown, patientRef: string): boolean {
   return typeof ref === 'string' && isRelativeReferenceTo(ref, patientRef);
 }
 
-/**
- * Whether the last two path segments before any `_history` segment of `ref` equal `target`
- * (`https://x/fhir/Patient/1/_history/2` → `Patient/1`), without splitting or building strings.
- */
-export function isRelativeReferenceTo(ref: string, target: string): boolean {
-  let end = ref.length;
-  for (let from = 0; ; ) {
-    const h = ref.indexOf('_history', from);
-    if (h < 0) break;
-    const after = h + 8;
-    if ((h === 0 || ref.charCodeAt(h - 1) === 47) && (after === ref.length || ref.charCodeAt(after) === 47)) {
-      end = h === 0 ? 0 : h - 1;
-      break;
-    }
-    from = h + 1;
-  }
-  // Start of the second-to-last segment of ref[0, end).
-  let start = 0;
-  const last = end > 0 ? ref.lastIndexOf('/', end - 1) : -1;
-  if (last > 0) start = ref.lastIndexOf('/', last - 1) + 1;
-  return end - start === target.length && ref.startsWith(target, start);
-}
+export { isRelativeReferenceTo };
 
 function lastUpdated(item: Json): number {
   const value = (item['meta'] as Json | undefined)?.['lastUpdated'];

@@ -1,21 +1,42 @@
 /**
- * CORS for browser-based CDS clients such as the sandbox (cds-hooks.md §2.9): allowlisted origins only, preflight
- * answered without authentication, headers on every response including errors, `Vary: Origin` always.
+ * CORS for browser-based CDS clients such as the sandbox (cds-hooks.md §2.9): allowlisted origins only (patterns,
+ * see origin-pattern.ts), preflight answered without authentication, headers on every response including errors,
+ * `Vary: Origin` always. A refused cross-origin caller is logged once per origin at warn level, naming the
+ * configuration member that would allow it (the set of logged origins is bounded).
  */
 import type { RequestHandler } from 'express';
+import type { AppLogger } from '../shared/logger';
+import { compileOriginPattern } from './origin-pattern';
 
 const ALLOW_METHODS = 'GET, POST, OPTIONS';
 const ALLOW_HEADERS = 'Authorization, Content-Type, Accept, Accept-Language';
+/** How many distinct refused origins are remembered (and logged); past it, one last line says logging stopped. */
+export const REFUSED_ORIGINS_LOGGED = 100;
 
-/** Creates the CORS middleware for the configured origins ("*" allows any origin, without credentials). */
-export function createCors(origins: readonly string[]): RequestHandler {
+/** Creates the CORS middleware for the configured origin patterns ("*" allows any origin, without credentials). */
+export function createCors(origins: readonly string[], logger?: AppLogger): RequestHandler {
   const any = origins.includes('*');
-  const allowed = new Set(origins.filter((o) => o !== '*').map((o) => o.toLowerCase()));
+  const patterns = origins.filter((o) => o !== '*').map(compileOriginPattern);
+  const refused = new Set<string>();
+  const noteRefused = (origin: string): void => {
+    if (logger === undefined || refused.has(origin) || refused.size > REFUSED_ORIGINS_LOGGED) return;
+    refused.add(origin);
+    if (refused.size > REFUSED_ORIGINS_LOGGED) {
+      logger.warn({ event: 'cors-refused-limit', limit: REFUSED_ORIGINS_LOGGED }, `CORS: more than ${REFUSED_ORIGINS_LOGGED} distinct origins refused; further refusals are not logged`);
+      return;
+    }
+    logger.warn(
+      { event: 'cors-refused', origin: origin.slice(0, 200), configMember: 'corsOrigins' },
+      `CORS: origin ${origin.slice(0, 200)} is not allowed; add it (or a pattern such as scheme://host:*) to corsOrigins in the configuration to let browsers there call this service`,
+    );
+  };
   return (req, res, next) => {
     res.vary('Origin');
     const origin = req.get('origin');
-    const ok = origin !== undefined && (any || allowed.has(origin.toLowerCase()));
+    const ok = origin !== undefined && (any || patterns.some((p) => p.matches(origin)));
     if (ok) res.set('Access-Control-Allow-Origin', any ? '*' : origin);
+    // A same-origin page (the playground) sends Origin too, but needs no CORS.
+    else if (origin !== undefined && origin.toLowerCase() !== `${req.protocol}://${req.get('host') ?? ''}`.toLowerCase()) noteRefused(origin);
     if (req.method !== 'OPTIONS') {
       next();
       return;

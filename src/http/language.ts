@@ -1,3 +1,4 @@
+import type { LanguagePolicy } from '../config';
 import type { Language } from '../pipeline/engine';
 
 /** The card language for an Accept-Language header (zh* → zh-CN, en* → en, by q-value), else the configured default. */
@@ -13,4 +14,9 @@ export function languageFrom(acceptLanguage: string | undefined, fallback: Langu
     if (language !== undefined && (best === undefined || q > best.q)) best = { language, q };
   }
   return best?.language ?? fallback;
+}
+
+/** The card language of one call: the configured one under the "configured" policy, else the request's first (README § Configuration). */
+export function cardLanguage(acceptLanguage: string | undefined, configured: Language, policy: LanguagePolicy): Language {
+  return policy === 'configured' ? configured : languageFrom(acceptLanguage, configured);
 }

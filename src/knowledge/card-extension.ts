@@ -1,8 +1,9 @@
 /**
  * The `extension["org.hcc-cds"]` of a card (data-conventions.md, "What the output carries"): the recommendations
- * behind the card with their (unknown, hence null) evidence grades, the KB version and the facts used.
- * `evidenceLevel: null` / `strength: null` are kept literally, inside our own extension, as the contract demands:
- * they state "grade not stated in the source", which omission would not; every other empty value is omitted.
+ * behind the card with their evidence grades, the KB version and the facts used. CDS Hooks § Use of JSON forbids
+ * null, so a grade the source does not state is omitted and `evidenceStatus` says so explicitly ("not-stated";
+ * "partly-stated" when only one of level and strength is stated; "stated" when both are); every other empty value
+ * is omitted too.
  */
 import type { Fact } from '../domain/facts';
 import type { Recommendation } from './types';
@@ -17,6 +18,20 @@ export interface ExtensionFact {
   readonly derivedFrom?: readonly string[];
   readonly method?: string;
   readonly sources?: readonly string[];
+}
+
+/** Whether the source states a recommendation's evidence level and strength. */
+export type EvidenceStatus = 'stated' | 'partly-stated' | 'not-stated';
+
+/** The evidence members of one recommendation: the stated grades, and the explicit status. */
+export function evidenceMembers(evidence: Recommendation['evidence']): { evidenceStatus: EvidenceStatus; evidenceLevel?: string; strength?: string } {
+  const { level, strength } = evidence;
+  const stated = (level !== null ? 1 : 0) + (strength !== null ? 1 : 0);
+  return {
+    evidenceStatus: stated === 2 ? 'stated' : stated === 1 ? 'partly-stated' : 'not-stated',
+    ...(level !== null ? { evidenceLevel: level } : {}),
+    ...(strength !== null ? { strength } : {}),
+  };
 }
 
 /** The extension member's name (reverse-DNS, CDS Hooks § Extensions). */
@@ -55,8 +70,7 @@ export function cardExtension(
         ? {
             recommendations: recs.map((r) => ({
               id: r.id,
-              evidenceLevel: r.evidence.level,
-              strength: r.evidence.strength,
+              ...evidenceMembers(r.evidence),
               source: r.source.attribution,
               section: r.source.section,
               version: r.version,

@@ -7,7 +7,7 @@ import type { AdverseEventEntry } from '../domain/derived/types';
 import type { CompiledMappedFact, MappingConfig } from './compiled';
 import type { Candidate, EvalState } from './candidates';
 import { primaryConcept, relativeRef } from './medication';
-import { matchConcept } from './value-sets';
+import { matchConcept, UNCLASSIFIED_TAG } from './value-sets';
 
 const DAY_MS = 86_400_000;
 const TARGETED = ['tki', 'anti-vegf'];
@@ -56,6 +56,7 @@ export function readAdverseEvents(state: EvalState, fact: CompiledMappedFact, ca
         if (typeof display === 'string') concept = { text: display };
       }
       const hit = isProcedure ? matchConcept(sets.procedures, concept) : (matchConcept(sets.drugs, concept) ?? matchConcept(sets.procedures, concept));
+      if (hit?.tags.includes(UNCLASSIFIED_TAG) === true) continue; // an ATC class alone attributes to no class
       for (const tag of hit?.tags ?? []) attribution.add(tag);
       if (hit?.tags.some((t) => TARGETED.includes(t)) === true) attribution.add('targeted');
     }

@@ -9,7 +9,7 @@ import type { CompiledPath } from './fhirpath-compiled';
 import { parseFhirDate } from './fhir-date';
 import { isIdentifiable, primaryConcept } from './medication';
 import { refOf, type AnyResource, type RecordIndex } from './record-index';
-import { matchConcept, displayOf, type CompiledValueSet, type Concept } from './value-sets';
+import { matchConcept, displayOf, NEEDS_CODE_TAG, UNCLASSIFIED_TAG, type CompiledValueSet, type Concept } from './value-sets';
 
 /** What a candidate's value resolved to (computed lazily, only for the candidates selection looks at). */
 export type Resolved =
@@ -38,6 +38,34 @@ export interface EvalState {
   readonly clones: Map<unknown, unknown>;
   /** Memo of value-set matches of resources not found through the code dispatch. */
   readonly concepts: Map<CompiledValueSet, Map<AnyResource, Concept | null>>;
+  /** "code|reference" of the per-resource data issues already reported (several facts read the same resource). */
+  readonly reported: Set<string>;
+}
+
+/** A resource a fact could not use, and why (a data issue names it; the fact may become Unknown). */
+export interface Unusable {
+  readonly ref: string;
+  readonly detail: string;
+}
+
+/** What gathering set aside besides the candidates. */
+export interface GatherSink {
+  /** Accepted-status medication resources whose drug cannot be identified or only by its class (collected for whenUnidentified facts). */
+  readonly unidentified?: Unusable[];
+  /** Resources matched only by a name the value set does not trust without a code (`needs-code`). */
+  readonly unconfirmed: Unusable[];
+  /** Matched resources left out because their status is not final yet (preliminary / registered). */
+  readonly notFinal: Unusable[];
+  /** Resources the source would have matched but that carry a modifierExtension (left out at indexing). */
+  readonly modified?: Unusable[];
+}
+
+/** Pushes a per-resource data issue once per extraction, whatever the number of facts reading the resource. */
+export function reportOnce(state: EvalState, issue: DataIssue): void {
+  const key = `${issue.code}|${issue.location ?? ''}`;
+  if (state.reported.has(key)) return;
+  state.reported.add(key);
+  state.issues.push(issue);
 }
 
 const DAY_MS = 86_400_000;
@@ -232,57 +260,134 @@ function firstStringOf(state: EvalState, path: CompiledPath, node: unknown): str
   return undefined;
 }
 
+/** FHIR R4 observation-status / diagnostic-report-status codes of a result that is not final yet. */
+const NOT_FINAL = new Set(['preliminary', 'registered', 'partial']);
+
 /** Status, filters and date of one matched resource; pushes the candidate when it qualifies. */
-function admit(state: EvalState, source: CompiledSource, resource: AnyResource, concept: Concept | undefined, out: Candidate[]): void {
-  if (!statusOk(source, resource)) return;
+function admit(state: EvalState, fact: CompiledMappedFact, source: CompiledSource, resource: AnyResource, concept: Concept | undefined, out: Candidate[], sink?: GatherSink): void {
+  if (!statusOk(source, resource)) {
+    const status = resource['status'];
+    if (sink !== undefined && typeof status === 'string' && NOT_FINAL.has(status) && passesFilters(state, source, resource)) sink.notFinal.push({ ref: refOf(resource), detail: status });
+    return;
+  }
   if (!passesFilters(state, source, resource)) return;
-  const rawDate = firstStringOf(state, source.date, resource);
-  const candidate: Mutable<Candidate> = { resource, ref: refOf(resource), tier: source.tier, source };
+  const ref = refOf(resource);
+  // A result without effective[x] / issued takes the date of the DiagnosticReport that lists it (FHIR R4 DiagnosticReport.result).
+  const rawDate = firstStringOf(state, source.date, resource) ?? (resource.resourceType === 'Observation' ? state.index.reportDateOf(ref) : undefined);
+  const candidate: Mutable<Candidate> = { resource, ref, tier: source.tier, source };
   if (rawDate !== undefined) {
     const ms = parseFhirDate(rawDate);
     if (Number.isFinite(ms)) {
-      if (ms > state.now) return;
+      if (ms > state.now) {
+        reportOnce(state, { code: 'future-date', message: `${fact.name}: dated after now (${rawDate.slice(0, 10)}); not used`, location: ref });
+        return;
+      }
       candidate.date = rawDate;
       candidate.dateMs = ms;
     }
+  }
+  if (source.withinDays !== undefined) {
+    if (candidate.dateMs === undefined) {
+      reportOnce(state, { code: 'no-date', message: `${fact.name}: resource has no usable date and was ignored`, location: ref });
+      return;
+    }
+    if (state.now - candidate.dateMs > source.withinDays * DAY_MS) return;
   }
   if (concept !== undefined) candidate.concept = concept;
   out.push(candidate);
 }
 
+/** Why a resource matched only by an untrusted name or by a drug class is not read. */
+function unusableDetail(resource: AnyResource, concept: Concept, state: EvalState): string {
+  const codes = codingList(primaryConcept(resource, state.index.byRef));
+  if (concept.tags.includes(NEEDS_CODE_TAG)) return `code ${codes === '' ? '(none)' : codes} is not recognised, though the text names the diagnosis; not used`;
+  return `medication not classified (${codes === '' ? 'no code' : codes}: an antineoplastic class, no agent the service knows)`;
+}
+
+function codingList(node: unknown): string {
+  const out: string[] = [];
+  const visit = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (n === null || typeof n !== 'object') return;
+    const coding = (n as { coding?: unknown }).coding;
+    if (!Array.isArray(coding)) return;
+    for (const c of coding) {
+      if (c === null || typeof c !== 'object') continue;
+      const { system, code } = c as { system?: unknown; code?: unknown };
+      if (typeof code === 'string') out.push(`${typeof system === 'string' ? system : '(no system)'}|${code}`);
+    }
+  };
+  visit(node);
+  return out.slice(0, 3).join(', ');
+}
+
 /**
  * Gathers the candidates of a fact (matched, status-checked, dated, not after "now"); values are resolved later.
  * Closed-code sources take their resources from the record's code dispatch; the others scan their resource type.
- * With `unidentified`, the references of accepted-status resources whose drug cannot be identified are collected there.
+ * With a sink, what was set aside is collected there: unidentified or merely class-coded drugs (`sink.unidentified`,
+ * for whenUnidentified facts), resources matched only by an untrusted name, results not final yet.
  */
-export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources, unidentified?: string[]): Candidate[] {
+export function gather(state: EvalState, fact: CompiledMappedFact, sources: readonly CompiledSource[] = fact.sources, sink?: GatherSink): Candidate[] {
   const candidates: Candidate[] = [];
   for (const source of sources) {
     if (source.dispatchId !== undefined) {
       for (const hit of state.index.byDispatch[source.dispatchId] ?? []) {
         if (source.tags !== undefined && !hasTag(hit.concept, source.tags)) continue;
-        admit(state, source, hit.resource, hit.concept, candidates);
+        admit(state, fact, source, hit.resource, hit.concept, candidates, sink);
       }
       continue;
     }
     const valueSet = source.valueSet;
     for (const resource of state.index.byType.get(source.resourceType) ?? []) {
       if (valueSet === undefined) {
-        admit(state, source, resource, undefined, candidates);
+        admit(state, fact, source, resource, undefined, candidates, sink);
         continue;
       }
       const concept = conceptOf(state, valueSet, resource);
       if (concept === undefined) {
-        if (unidentified !== undefined && !isIdentifiable(primaryConcept(resource, state.index.byRef)) && statusOk(source, resource) && passesFilters(state, source, resource)) {
-          unidentified.push(refOf(resource));
+        if (sink?.unidentified !== undefined && !isIdentifiable(primaryConcept(resource, state.index.byRef)) && usable(state, source, resource)) {
+          sink.unidentified.push({ ref: refOf(resource), detail: 'medication not identifiable (no code, text or display; reference not in the record)' });
+        }
+        continue;
+      }
+      if (concept.tags.includes(NEEDS_CODE_TAG)) {
+        if (sink !== undefined && usable(state, source, resource)) sink.unconfirmed.push({ ref: refOf(resource), detail: unusableDetail(resource, concept, state) });
+        continue;
+      }
+      if (concept.tags.includes(UNCLASSIFIED_TAG)) {
+        if (sink?.unidentified !== undefined && (source.tags === undefined || hasTag(concept, source.tags)) && usable(state, source, resource)) {
+          sink.unidentified.push({ ref: refOf(resource), detail: unusableDetail(resource, concept, state) });
         }
         continue;
       }
       if (source.tags !== undefined && !hasTag(concept, source.tags)) continue;
-      admit(state, source, resource, concept, candidates);
+      admit(state, fact, source, resource, concept, candidates, sink);
     }
   }
+  if (sink?.modified !== undefined && state.index.withModifiers.length > 0) collectModified(state, sources, sink.modified);
   return candidates;
+}
+
+/** The resources left out for a modifierExtension that one of the sources would have matched. */
+function collectModified(state: EvalState, sources: readonly CompiledSource[], out: Unusable[]): void {
+  for (const resource of state.index.withModifiers) {
+    const hit = sources.some((source) => {
+      if (source.resourceType !== resource.resourceType || !statusOk(source, resource)) return false;
+      if (source.valueSet === undefined) return true;
+      const concept = matchConcept(source.valueSet, primaryConcept(resource, state.index.byRef));
+      return concept !== undefined && (source.tags === undefined || hasTag(concept, source.tags));
+    });
+    if (hit) out.push({ ref: refOf(resource), detail: 'carries a modifierExtension the service does not understand' });
+  }
+}
+
+/** Accepted status, filters, and (for windowed sources) dated within the window: a resource the source would have read. */
+function usable(state: EvalState, source: CompiledSource, resource: AnyResource): boolean {
+  if (!statusOk(source, resource) || !passesFilters(state, source, resource)) return false;
+  if (source.withinDays === undefined) return true;
+  const raw = firstStringOf(state, source.date, resource);
+  const ms = raw === undefined ? NaN : parseFhirDate(raw);
+  return !Number.isFinite(ms) || (ms <= state.now && state.now - ms <= source.withinDays * DAY_MS);
 }
 
 function passesFilters(state: EvalState, source: CompiledSource, resource: AnyResource): boolean {

@@ -43,6 +43,8 @@ export interface CompiledSource {
   readonly match?: { readonly path: CompiledPath; readonly valueSet?: CompiledValueSet; readonly values?: ReadonlySet<string>; readonly allowAbsent: boolean };
   readonly date: CompiledPath;
   readonly tier: number;
+  /** Only resources dated within this many days before now count (e.g. a dose within the cycle window); undated ones are a data issue. */
+  readonly withinDays?: number;
   readonly values: readonly CompiledValue[];
   readonly extras: readonly (readonly [string, CompiledValue])[];
 }
@@ -65,6 +67,8 @@ export interface CompiledMappedFact {
   readonly lookbackDays?: number;
   readonly staleAfterDays?: number;
   readonly baselineWindowDays?: number;
+  /** `earliest` over a treatment episode: evidence no more than this many days apart forms one episode. */
+  readonly episodeGapDays?: number;
   readonly whenAbsent: WhenAbsent;
   /** selection.whenUnidentified: an accepted-status medication order naming no identifiable drug makes the fact Unknown. */
   readonly unidentifiedIsUnknown: boolean;

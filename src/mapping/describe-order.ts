@@ -6,7 +6,7 @@
 import type { Compiled } from './compiled';
 import { medicationConcept } from './medication';
 import type { Mappings, OrderClass, OrderDescription } from './types';
-import { displayOf, matchConcept, type Concept } from './value-sets';
+import { displayOf, matchConcept, UNCLASSIFIED_TAG, type Concept } from './value-sets';
 
 const PROCEDURE_CLASSES: readonly OrderClass[] = ['tace', 'haic', 'ablation', 'resection', 'radiotherapy', 'internal-radiotherapy'];
 
@@ -37,7 +37,9 @@ export function describeOrder(mappings: Mappings, resource: unknown): OrderDescr
     };
     if (resourceType === 'MedicationRequest' || resourceType === 'MedicationOrder' || resourceType === 'MedicationStatement') {
       const concept = medicationConcept(r);
-      const hit = matchConcept(drugs, concept);
+      const match = matchConcept(drugs, concept);
+      // An ATC class alone (unclassified) names no agent: the order is not classified.
+      const hit = match?.tags.includes(UNCLASSIFIED_TAG) === true ? undefined : match;
       const display = displayOf(concept);
       return {
         ...base,

@@ -6,7 +6,7 @@
 import { isKnown, known, unknown, type DataIssue, type Fact, type FactSet } from '../domain/facts';
 import type { AdverseEventEntry, SeriesEntry } from '../domain/derived/types';
 import { readAdverseEvents } from './adverse-event-reader';
-import { gather, IMPLAUSIBLE_DETAIL, plausible, type Candidate, type EvalState } from './candidates';
+import { gather, IMPLAUSIBLE_DETAIL, plausible, reportOnce, type Candidate, type EvalState, type GatherSink, type Unusable } from './candidates';
 import { runCalculator } from './calculators';
 import type { Compiled, CompiledMappedFact } from './compiled';
 import { indexRecord } from './record-index';
@@ -46,18 +46,43 @@ function referenceRangeFact(state: EvalState, fact: CompiledMappedFact, selected
 const UNIDENTIFIED = 'medication not identifiable';
 
 /**
- * selection.whenUnidentified: an order whose drug cannot be identified might be the drug the fact asks about, so the
- * fact is Unknown unless an identified order already makes it true (exists); a list (distinct) cannot be complete
- * and an earliest date cannot be trusted at all.
+ * selection.whenUnidentified: an order whose drug cannot be identified (or is coded only by an antineoplastic class)
+ * might be the drug the fact asks about, so the fact is Unknown unless an identified order already makes it true
+ * (exists); a list (distinct) cannot be complete and an earliest date cannot be trusted at all.
  */
-function withUnidentified(fact: CompiledMappedFact, result: Fact, refs: readonly string[], reported: Set<string>, issues: DataIssue[]): Fact {
-  for (const ref of refs) {
-    if (reported.has(ref)) continue;
-    reported.add(ref);
-    issues.push({ code: 'unmappable-value', message: `${UNIDENTIFIED} (no code, text or display; reference not in the record)`, location: ref });
-  }
+function withUnidentified(state: EvalState, fact: CompiledMappedFact, result: Fact, unusable: readonly Unusable[]): Fact {
+  for (const u of unusable) reportOnce(state, { code: 'unmappable-value', message: u.detail, location: u.ref });
   if (fact.mode === 'exists' && isKnown(result) && result.value === true) return result;
-  return unknown('unmappable-value', { detail: UNIDENTIFIED, sources: [...refs] });
+  const detail = unusable.every((u) => u.detail.startsWith(UNIDENTIFIED)) ? UNIDENTIFIED : 'medication not classified';
+  return unknown('unmappable-value', { detail, sources: unusable.map((u) => u.ref) });
+}
+
+/**
+ * Resources matched only by a name the value set does not trust without a code (e.g. a Condition whose text names
+ * HCC under an unknown code): each is a data issue, and an `exists` fact not otherwise true becomes Unknown.
+ */
+function withUnconfirmed(state: EvalState, fact: CompiledMappedFact, result: Fact, unconfirmed: readonly Unusable[]): Fact {
+  for (const u of unconfirmed) reportOnce(state, { code: 'unrecognised-code', message: `${fact.name}: ${u.detail}`, location: u.ref });
+  if (fact.mode !== 'exists' || (isKnown(result) && result.value === true)) return result;
+  return unknown('unmappable-value', { detail: 'only a text names it; its code is not recognised', sources: unconfirmed.map((u) => u.ref) });
+}
+
+/** Modes whose answer a left-out resource could change from "none" or a count or list into something else. */
+const COMPLETENESS_MODES: ReadonlySet<string> = new Set(['exists', 'count', 'distinct', 'earliest']);
+
+/**
+ * Resources the fact would have read but that carry a modifierExtension (FHIR R4 §2.4.1.1: not to be ignored): a
+ * fact that needs every matching resource (exists, count, distinct, earliest) is Unknown unless already true.
+ */
+function withModified(fact: CompiledMappedFact, result: Fact, modified: readonly Unusable[]): Fact {
+  if (!COMPLETENESS_MODES.has(fact.mode) || (fact.mode === 'exists' && isKnown(result) && result.value === true)) return result;
+  return unknown('unmappable-value', { detail: 'a matching resource carries a modifierExtension the service does not understand', sources: modified.map((u) => u.ref) });
+}
+
+/** Results left out because they are not final yet: a data issue each when the fact found no usable value. */
+function reportNotFinal(state: EvalState, fact: CompiledMappedFact, result: Fact, notFinal: readonly Unusable[]): void {
+  if (isKnown(result)) return;
+  for (const u of notFinal) reportOnce(state, { code: 'not-final', message: `${fact.name}: result has status '${u.detail}' and was not used (only final, amended or corrected results are)`, location: u.ref });
 }
 
 /** Extracts every fact of the catalogue from one patient's resources. */
@@ -65,13 +90,12 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
   const compiled = mappings.compiled as Compiled;
   const index = indexRecord(resources, options.patientId, compiled.dispatch);
   const issues: DataIssue[] = [...index.issues];
-  const state: EvalState = { index, compiled, now: options.now.getTime(), issues, clones: new Map(), concepts: new Map() };
+  const state: EvalState = { index, compiled, now: options.now.getTime(), issues, clones: new Map(), concepts: new Map(), reported: new Set() };
   const facts: Record<string, Fact> = {};
   const selectedCandidate = new Map<string, Candidate>();
   const gathered = new Map<string, Candidate[]>();
   const series = new Map<string, SeriesEntry[]>();
   let adverseEvents: AdverseEventEntry[] = [];
-  const reported = new Set<string>();
 
   for (const fact of compiled.mapped) {
     try {
@@ -82,8 +106,8 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
       }
       // A baseline reuses the candidates of the fact it is the baseline of (same sources, unit and molar mass).
       const reuse = fact.of === undefined ? undefined : gathered.get(fact.of);
-      const unidentified: string[] | undefined = fact.unidentifiedIsUnknown ? [] : undefined;
-      const candidates = reuse ?? gather(state, fact, fact.sources, unidentified);
+      const sink: GatherSink = { ...(fact.unidentifiedIsUnknown ? { unidentified: [] } : {}), unconfirmed: [], notFinal: [], modified: [] };
+      const candidates = reuse ?? gather(state, fact, fact.sources, sink);
       gathered.set(fact.name, candidates);
       if (fact.mode === 'series') {
         if (fact.adverseEvent !== undefined) adverseEvents = readAdverseEvents(state, fact, candidates, compiled.config);
@@ -91,7 +115,10 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
         continue;
       }
       let result = select(fact, candidates, state, facts);
-      if (unidentified !== undefined && unidentified.length > 0) result = withUnidentified(fact, result, unidentified, reported, issues);
+      if (sink.unidentified !== undefined && sink.unidentified.length > 0) result = withUnidentified(state, fact, result, sink.unidentified);
+      if (sink.unconfirmed.length > 0) result = withUnconfirmed(state, fact, result, sink.unconfirmed);
+      if (sink.notFinal.length > 0) reportNotFinal(state, fact, result, sink.notFinal);
+      if (sink.modified !== undefined && sink.modified.length > 0) result = withModified(fact, result, sink.modified);
       facts[fact.name] = result;
       if (isKnown(result) && fact.mode === 'mostRecent') {
         const chosen = candidates.find((c) => c.ref === result.sources[0]);

@@ -57,6 +57,7 @@ interface RawSource {
   match?: { path: string; valueSet?: string; values?: string[]; allowAbsent?: boolean };
   date?: string;
   tier?: number;
+  withinDays?: number;
   value: RawValue | RawValue[];
   extras?: Record<string, RawValue>;
 }
@@ -74,6 +75,7 @@ interface RawFact {
     lookbackDays?: number;
     staleAfterDays?: number;
     baselineWindowDays?: number;
+    episodeGapDays?: number;
     whenAbsent?: string | boolean | { falseIfFact: string };
     whenUnidentified?: 'unknown';
   };
@@ -333,6 +335,7 @@ export function loadMappingsWith(dir: string, options: LoadOptions): Mappings {
             }),
         date,
         tier: s.tier ?? 0,
+        ...(s.withinDays === undefined ? {} : { withinDays: s.withinDays }),
         values: values as CompiledValue[],
         extras,
       };
@@ -408,6 +411,7 @@ export function loadMappingsWith(dir: string, options: LoadOptions): Mappings {
       ...(sel.lookbackDays === undefined ? {} : { lookbackDays: sel.lookbackDays }),
       ...(sel.staleAfterDays === undefined ? {} : { staleAfterDays: sel.staleAfterDays }),
       ...(sel.baselineWindowDays === undefined ? {} : { baselineWindowDays: sel.baselineWindowDays }),
+      ...(sel.episodeGapDays === undefined ? {} : { episodeGapDays: sel.episodeGapDays }),
       whenAbsent,
       unidentifiedIsUnknown: sel.whenUnidentified === 'unknown',
       ...(molarMass === undefined ? {} : { molarMass }),

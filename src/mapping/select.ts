@@ -1,7 +1,7 @@
 /** Selection of a fact's value among its candidates (fact-mapping.schema.json `selection`); values resolved lazily. */
 import { isKnown, known, unknown, type Fact, type FactValue } from '../domain/facts';
 import type { CompiledMappedFact } from './compiled';
-import { resolve, type Candidate, type EvalState, type Resolved } from './candidates';
+import { reportOnce, resolve, type Candidate, type EvalState, type Resolved } from './candidates';
 
 const DAY_MS = 86_400_000;
 
@@ -71,16 +71,59 @@ function latestEffective(list: readonly Valued[]): { effective?: string } {
   return best?.date === undefined ? {} : { effective: best.date };
 }
 
+/** FHIR R4 MedicationRequest / MedicationStatement / MedicationAdministration statuses of a therapy still under way. */
+const ONGOING = new Set(['active', 'on-hold', 'in-progress', 'intended']);
+
+function agentOf(c: Candidate): string {
+  return c.concept?.value === undefined ? '' : String(c.concept.value);
+}
+
+/**
+ * The first dose of the current treatment episode. Orders, statements and administrations of the same agents that
+ * follow each other within `gapDays` form one episode (per-cycle orders: each cycle completed, the latest active);
+ * the current episode is the latest one still under way (an ongoing order or statement, or its last evidence no
+ * more than `gapDays` before now), restricted to the agents of that current evidence, so an earlier line of other
+ * drugs that ended just before is not part of it. No current episode: Unknown (no-data).
+ */
+function episodeStart(valued: readonly Valued[], gapDays: number, now: number): Fact {
+  const gap = gapDays * DAY_MS;
+  const current = valued.filter(({ c }) => ONGOING.has(String(c.resource['status'])) || now - (c.dateMs as number) <= gap);
+  if (current.length === 0) {
+    const last = valued.reduce((a, b) => ((b.c.dateMs as number) > (a.c.dateMs as number) ? b : a));
+    return unknown('no-data', { detail: `no therapy under way: the last order or dose (${(last.c.date ?? '').slice(0, 10)}) is more than ${gapDays} days ago`, sources: [last.c.ref] });
+  }
+  const agents = new Set(current.map(({ c }) => agentOf(c)));
+  const same = valued.filter(({ c }) => agents.has(agentOf(c))).sort((a, b) => (b.c.dateMs as number) - (a.c.dateMs as number));
+  // Walk back from the newest evidence of a current episode while consecutive dates are no more than `gap` apart.
+  const newestCurrent = Math.max(...current.map(({ c }) => c.dateMs as number));
+  const episode: Valued[] = [];
+  let previous = newestCurrent;
+  for (const v of same) {
+    const ms = v.c.dateMs as number;
+    if (ms > newestCurrent) continue;
+    if (previous - ms > gap) break;
+    episode.push(v);
+    previous = ms;
+  }
+  const first = episode[episode.length - 1] as Valued;
+  return known(first.c.date as string, {
+    effective: first.c.date as string,
+    sources: episode.map((v) => v.c.ref),
+    derived: { from: [], method: 'treatment-episode', detail: `first order or dose of the current treatment episode (gaps of at most ${gapDays} days between orders or doses: a local default of the mapping, not consensus content)` },
+  });
+}
+
 /** Selects the fact from its candidates; `facts` holds the facts computed so far (for baseline / whenAbsent). */
 export function select(fact: CompiledMappedFact, candidates: readonly Candidate[], state: EvalState, facts: Readonly<Record<string, Fact>>): Fact {
   const now = state.now;
   const lookbackFrom = fact.lookbackDays === undefined ? undefined : now - fact.lookbackDays * DAY_MS;
   const noData = (): Fact => {
     const old = lookbackFrom === undefined ? [] : candidates.filter((c) => c.dateMs !== undefined && c.dateMs < lookbackFrom);
-    if (old.length === 0) return unknown('no-data', {});
-    const last = old.reduce((a, b) => ((b.dateMs as number) > (a.dateMs as number) ? b : a));
-    const lastDate = last.date === undefined ? '' : `, the latest on ${last.date.slice(0, 10)}`;
-    return unknown('no-data', { detail: `${old.length} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback${lastDate}` });
+    if (old.length === 0) return unknown('no-data');
+    const latest = old.reduce((a, b) => ((b.dateMs as number) > (a.dateMs as number) ? b : a));
+    const detail = `${old.length} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback${latest.date === undefined ? '' : `, the latest on ${latest.date.slice(0, 10)}`}`;
+    reportOnce(state, { code: 'outside-lookback', message: `${fact.name}: the latest result (${(latest.date ?? '').slice(0, 10)}) is older than the ${fact.lookbackDays ?? '?'}-day lookback; not used`, location: latest.ref });
+    return unknown('no-data', { detail, sources: old.map((c) => c.ref) });
   };
   switch (fact.mode) {
     case 'mostRecent': {
@@ -135,6 +178,7 @@ export function select(fact: CompiledMappedFact, candidates: readonly Candidate[
     case 'earliest': {
       const ok = allValued(candidates, state, fact, lookbackFrom).filter((v) => v.c.dateMs !== undefined);
       if (ok.length === 0) return unknown('no-data');
+      if (fact.episodeGapDays !== undefined) return episodeStart(ok, fact.episodeGapDays, now);
       const first = ok.reduce((a, b) => ((b.c.dateMs as number) < (a.c.dateMs as number) ? b : a));
       return known(first.c.date as string, { effective: first.c.date as string, sources: ok.map((v) => v.c.ref) });
     }

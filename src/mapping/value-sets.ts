@@ -3,6 +3,11 @@
  * and case-insensitive name texts (English / Chinese drug names, endocrine AE terms).
  */
 
+/** Tag of a class-level concept (e.g. an ATC class prefix): recognised as "something of this class", never as an agent; matched after names. */
+export const UNCLASSIFIED_TAG = 'unclassified';
+/** Tag of a name that is not trusted on its own: a resource matched only by it is reported, not read (valuesets/hcc-diagnosis.yaml). */
+export const NEEDS_CODE_TAG = 'needs-code';
+
 /** One concept of a value set with what it maps to. */
 export interface Concept {
   readonly system?: string;
@@ -17,6 +22,8 @@ export interface CompiledValueSet {
   readonly id: string;
   readonly exact: ReadonlyMap<string, Concept>;
   readonly prefixes: readonly (Concept & { readonly prefix: string })[];
+  /** Prefixes of `unclassified` concepts, tried after the names. */
+  readonly fallbackPrefixes: readonly (Concept & { readonly prefix: string })[];
   readonly texts: readonly (Concept & { readonly text: string })[];
   /** The exact system|code keys, for prefetch code restriction (undefined when prefixes or texts make it open). */
   readonly closedCodes?: readonly { readonly system: string; readonly code: string }[];
@@ -43,11 +50,12 @@ export interface ValueSetFile {
 export function compileValueSet(file: ValueSetFile): CompiledValueSet {
   const exact = new Map<string, Concept>();
   const prefixes: (Concept & { prefix: string })[] = [];
+  const fallbackPrefixes: (Concept & { prefix: string })[] = [];
   const closed: { system: string; code: string }[] = [];
   for (const item of file.include) {
     const base = { system: item.system, tags: item.tags ?? [], ...(item.value === undefined ? {} : { value: item.value }) };
     if (item.prefix !== undefined) {
-      prefixes.push({ ...base, prefix: item.prefix });
+      (base.tags.includes(UNCLASSIFIED_TAG) ? fallbackPrefixes : prefixes).push({ ...base, prefix: item.prefix });
       continue;
     }
     for (const code of item.codes ?? (item.code === undefined ? [] : [item.code])) {
@@ -64,8 +72,9 @@ export function compileValueSet(file: ValueSetFile): CompiledValueSet {
     id: file.id,
     exact,
     prefixes,
+    fallbackPrefixes,
     texts,
-    ...(prefixes.length === 0 && texts.length === 0 ? { closedCodes: closed } : {}),
+    ...(prefixes.length === 0 && fallbackPrefixes.length === 0 && texts.length === 0 ? { closedCodes: closed } : {}),
   };
 }
 
@@ -96,9 +105,19 @@ function textsOf(node: unknown): string[] {
   return out;
 }
 
+function prefixHit(prefixes: readonly (Concept & { readonly prefix: string })[], codings: readonly CodingLike[]): Concept | undefined {
+  for (const coding of codings) {
+    if (typeof coding.system !== 'string' || typeof coding.code !== 'string') continue;
+    const code = coding.code;
+    const hit = prefixes.find((p) => p.system === coding.system && code.startsWith(p.prefix));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
 /**
  * Finds the concept a CodeableConcept / Coding (or a list of them) belongs to: exact codes first, then prefixes,
- * then names in text or coding display. Undefined when nothing matches.
+ * then names in text or coding display, then the class prefixes of `unclassified` concepts. Undefined when nothing matches.
  */
 export function matchConcept(valueSet: CompiledValueSet, node: unknown): Concept | undefined {
   const codings = codingsOf(node);
@@ -108,12 +127,8 @@ export function matchConcept(valueSet: CompiledValueSet, node: unknown): Concept
     if (hit !== undefined) return hit;
   }
   if (valueSet.prefixes.length > 0) {
-    for (const coding of codings) {
-      if (typeof coding.system !== 'string' || typeof coding.code !== 'string') continue;
-      const code = coding.code;
-      const hit = valueSet.prefixes.find((p) => p.system === coding.system && code.startsWith(p.prefix));
-      if (hit !== undefined) return hit;
-    }
+    const hit = prefixHit(valueSet.prefixes, codings);
+    if (hit !== undefined) return hit;
   }
   if (valueSet.texts.length > 0) {
     for (const text of textsOf(node)) {
@@ -122,7 +137,7 @@ export function matchConcept(valueSet: CompiledValueSet, node: unknown): Concept
       if (hit !== undefined) return hit;
     }
   }
-  return undefined;
+  return valueSet.fallbackPrefixes.length > 0 ? prefixHit(valueSet.fallbackPrefixes, codings) : undefined;
 }
 
 /** The first human-readable name in a CodeableConcept (text, else a coding display). */

@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Engine, EngineResult, Language } from './engine';
 
-/** The response extension member carrying engine metadata (kbVersion, notEvaluable, dataIssues, fetchedKeys). */
+/** The response extension member carrying engine metadata (kbVersion; notEvaluable, dataIssues, fetchedKeys when not empty). */
 export const RESPONSE_EXTENSION = 'org.hcc-cds';
 
 type GatherOptions = Parameters<typeof gatherClinicalData>[2];
@@ -33,6 +33,16 @@ export interface ServiceRun {
   readonly response: CdsResponse;
   readonly cardLog: EngineResult['cardLog'];
   readonly kbVersion: string;
+}
+
+/** The response's extension member from the engine's: CDS Hooks § Use of JSON allows no empty value, so an empty list is omitted. */
+export function responseExtension(engine: EngineResult['extension'], fetchedKeys: readonly string[]): Record<string, unknown> {
+  return {
+    kbVersion: engine.kbVersion,
+    ...(engine.notEvaluable.length > 0 ? { notEvaluable: engine.notEvaluable } : {}),
+    ...(engine.dataIssues.length > 0 ? { dataIssues: engine.dataIssues } : {}),
+    ...(fetchedKeys.length > 0 ? { fetchedKeys: [...fetchedKeys] } : {}),
+  };
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -75,9 +85,8 @@ export async function runService(
     now,
     language: options.language,
   });
-  const extension = { ...result.extension, fetchedKeys: [...data.fetchedKeys] };
   return {
-    response: { cards: result.cards, extension: { [RESPONSE_EXTENSION]: extension } },
+    response: { cards: result.cards, extension: { [RESPONSE_EXTENSION]: responseExtension(result.extension, data.fetchedKeys) } },
     cardLog: result.cardLog,
     kbVersion: result.extension.kbVersion,
   };

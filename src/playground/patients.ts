@@ -1,15 +1,21 @@
 /**
- * The scenario patients the playground and the demo FHIR server offer: read from the clinical vignettes under
- * test/scenarios (the one source of truth; nothing is copied), each vignette's FHIR input (a Bundle or a CDS
- * Hooks request) taken as is, and, when the vignette has a fixed moment (`at`), its dates moved by whole days
- * so that moment is today for a service running on the wall clock.
+ * The scenario patients the playground and the demo FHIR server offer: read from vignette-shaped files (the demo
+ * patients in examples/patients by default, or any folder of vignettes such as test/scenarios), each vignette's
+ * FHIR input (a Bundle or a CDS Hooks request) taken as is, and, when the vignette has a fixed moment (`at`), its
+ * dates moved by whole days so that moment is today for a service running on the wall clock.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { HookName } from '../cds-hooks/types';
 import type { Language } from '../pipeline/engine';
+import { projectRoot } from '../config/project-root';
 import { daysBetween, shiftDates } from '../demo-fhir/shift-dates';
+
+/** The demo patients' folder (examples/patients, written by examples/generate-patients.js); production needs nothing from test/. */
+export function examplePatientsDir(): string {
+  return join(projectRoot(), 'examples', 'patients');
+}
 
 /** One scenario patient as the page lists and loads it. */
 export interface PlaygroundPatient {

@@ -1,5 +1,6 @@
 /**
- * The playground in a real headless browser (Debian chromium driven by playwright-core; no browser download):
+ * The playground in a real headless browser (the system chromium, else the one an npm package ships, driven by
+ * playwright-core; no browser download; see test/support/browser-executable.ts):
  * the real app with the real knowledge base, a scenario vignette chosen because it yields a card with facts and a
  * suggestion, rendered cards checked against the raw response the page received, the language switch, and a
  * screenshot in test/.artifacts/playground.png.
@@ -18,11 +19,10 @@ import { runService } from '../../src/pipeline/run-service';
 import { buildHookRequest } from '../../src/playground/build-request';
 import { loadScenarioPatients, type PlaygroundPatient } from '../../src/playground/patients';
 import { systemClock } from '../../src/shared/clock';
+import { resolveBrowser } from '../support/browser-executable';
 import { loadProjectServices } from '../support/project-services';
 import { startPlaygroundServer, type PlaygroundServer } from './playground-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = join(projectRoot(), 'test', '.artifacts');
 const OWN = 'org.hcc-cds';
 
@@ -60,19 +60,20 @@ async function pickScenario(engine: Engine, patients: readonly PlaygroundPatient
   throw new Error('no patient-view scenario yields a card with facts and a resource-creating suggestion');
 }
 
-describe('playground in headless Chromium', () => {
+const BROWSER = resolveBrowser();
+
+describe(`playground in headless Chromium (${BROWSER.route} browser)`, () => {
   let server: PlaygroundServer;
   let browser: Browser;
   let page: Page;
   let pick: Pick;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     const engine = loadEngine();
     const patients = loadScenarioPatients({ scenariosDir: join(projectRoot(), 'test', 'scenarios'), now: new Date() });
     pick = await pickScenario(engine, patients);
     server = await startPlaygroundServer(engine, patients);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: BROWSER.executablePath, args: BROWSER.args, env: BROWSER.env });
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, locale: 'zh-CN' });
   }, 60_000);
 

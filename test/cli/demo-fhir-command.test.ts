@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { command } from '../../src/cli/commands/demo-fhir';
+import { command, DEFAULT_SERVICE_URL, PUBLIC_SANDBOX_URL, sandboxLink } from '../../src/cli/commands/demo-fhir';
 import { EXIT } from '../../src/cli/main';
 import { loadScenarioPatients } from '../../src/playground/patients';
 import { scenarioDataSet } from '../../src/demo-fhir/scenario-records';
@@ -70,11 +70,41 @@ describe('scenario patients for the playground and the demo server', () => {
     await expect(fetch(`${url}/metadata`)).rejects.toThrow();
   });
 
+  it('serves the demo patients by default and prints a sandbox link with the real addresses (--service, --sandbox)', async () => {
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
+    const running = command.run(['--port', '0', '--service', 'http://127.0.0.1:3456', '--sandbox', 'http://localhost:8080/'], io);
+    for (let i = 0; i < 200 && !out.join('').includes('CDS Hooks sandbox'); i++) await new Promise((r) => setTimeout(r, 20));
+    const text = out.join('');
+    const url = /server: (http:\/\/127\.0\.0\.1:(\d+))/.exec(text)?.[1];
+    expect(url).toBeDefined();
+    expect(text).toContain('examples');
+    const link = /^\s+(http:\/\/localhost:8080\/\?\S+)$/m.exec(text)?.[1];
+    expect(link).toBeDefined();
+    const query = new URL(link!).searchParams;
+    expect(query.get('fhirServiceUrl')).toBe(url);
+    expect(query.get('serviceDiscoveryURL')).toBe('http://127.0.0.1:3456/cds-services');
+    const patient = (await (await fetch(`${url}/Patient/${query.get('patientId') ?? ''}`)).json()) as { name?: { text?: string }[]; gender?: string; birthDate?: string };
+    expect(patient.name?.map((n) => n.text)).toEqual([expect.stringMatching(/^[A-Z][a-z]+ [A-Z][a-z]+$/), expect.stringMatching(/^[\u4e00-\u9fff]{2,4}$/)]);
+    expect(patient.gender).toMatch(/^(male|female)$/);
+    expect(patient.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    process.emit('SIGINT');
+    await expect(running).resolves.toBe(EXIT.ok);
+  });
+
+  it('defaults the service to the development port and the public sandbox page', () => {
+    expect(sandboxLink(PUBLIC_SANDBOX_URL, 'http://127.0.0.1:8090', DEFAULT_SERVICE_URL, 'p 1')).toBe(
+      'https://sandbox.cds-hooks.org/?fhirServiceUrl=http%3A%2F%2F127.0.0.1%3A8090&patientId=p%201&serviceDiscoveryURL=http%3A%2F%2Flocalhost%3A3000%2Fcds-services',
+    );
+  });
+
   it('rejects bad arguments with the usage exit code', async () => {
     const err: string[] = [];
     const io = { out: () => undefined, err: (t: string) => err.push(t) };
     expect(await command.run(['--port', 'abc'], io)).toBe(EXIT.usage);
     expect(await command.run(['--bogus'], io)).toBe(EXIT.usage);
+    expect(await command.run(['--service', 'localhost:3000'], io)).toBe(EXIT.usage);
+    expect(await command.run(['--sandbox', 'https://sandbox.cds-hooks.org/path'], io)).toBe(EXIT.usage);
     expect(err.join('')).toContain('usage: hcc-cds demo-fhir');
   });
 });

@@ -123,10 +123,24 @@ describe('configuration contract (HCC_CDS_CONFIG)', () => {
     const { config, warnings } = loadConfig({ production: false, cwd });
     expect(config.trustedIssuers.map((i) => i.iss)).toEqual([SANDBOX_ISSUER.iss]);
     expect(config.trustedIssuers[0]?.jwks).toEqual(SANDBOX_ISSUER.jwks);
-    expect(config.corsOrigins).toEqual(['https://sandbox.cds-hooks.org', 'http://localhost:8080']);
+    expect(config.corsOrigins).toEqual(['https://sandbox.cds-hooks.org', 'http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']);
+    expect(config.languagePolicy).toBe('request-first');
     expect(config.allowedFhirServers).toContain('https://launch.smarthealthit.org/*');
     expect(config.database).toBe(join(cwd, 'data', 'hcc-cds.sqlite'));
     expect(warnings.some((w) => w.startsWith('SECURITY') && w.includes('sandbox'))).toBe(true);
+  });
+
+  it('accepts origin patterns with a port wildcard and refuses malformed ones, naming the entry', () => {
+    expect(parseConfig({ ...valid, corsOrigins: ['http://localhost:*', 'http://[::1]:*', 'https://ehr.example.org:8443'] }, { production: false, origin: 't' }).config.corsOrigins).toHaveLength(3);
+    expect(problemsOf(() => parseConfig({ ...valid, corsOrigins: ['http://localhost:**', 'http://a:b:c'] }, { production: false, origin: 't' }))).toEqual([
+      expect.stringMatching(/^corsOrigins\[0\]: "http:\/\/localhost:\*\*" is not an origin pattern/),
+      expect.stringMatching(/^corsOrigins\[1\]: /),
+    ]);
+  });
+
+  it('languagePolicy is request-first or configured', () => {
+    expect(parseConfig({ ...valid, languagePolicy: 'configured' }, { production: false, origin: 't' }).config.languagePolicy).toBe('configured');
+    expect(problemsOf(() => parseConfig({ ...valid, languagePolicy: 'ehr' } as unknown as ConfigFile, { production: false, origin: 't' }))).toEqual([expect.stringMatching(/^languagePolicy /)]);
   });
 
   it('refuses to start in production without a configuration file', () => {

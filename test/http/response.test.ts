@@ -106,13 +106,27 @@ describe('§11 Response: our schema and invariants reject what the spec forbids'
     expect(problems({ ...goodCard(), links: [{ label: 'L', url: 'relative/path', type: 'absolute' }] })).not.toEqual([]);
   });
 
-  it('no null or empty value anywhere except top-level cards: [] and inside extension["org.hcc-cds"]', () => {
+  it('no null or empty value anywhere except top-level cards: [], our own extension included', () => {
     expect(problems({ ...goodCard(), detail: null })).toContain('cards[0].detail is null (omit optional members instead)');
     expect(problems({ ...goodCard(), links: [] })).toContain('cards[0].links is an empty array');
     expect(problems({ ...goodCard(), extension: {} })).toContain('cards[0].extension is an empty object');
     expect(problems({ ...goodCard(), extension: { 'com.other': { grade: null } } })).toContain('cards[0].extension.com.other.grade is null (omit optional members instead)');
-    expect(problems({ ...goodCard(), extension: { 'org.hcc-cds': { evidenceLevel: null, strength: null, missing: [] } } })).toEqual([]);
-    expect(validateCdsResponse({ cards: [], extension: { 'org.hcc-cds': { notEvaluable: [], grade: null } } })).toEqual([]);
+    expect(problems({ ...goodCard(), extension: { 'org.hcc-cds': { kbVersion: 'v', recommendations: [{ id: 'X', evidenceStatus: 'not-stated', evidenceLevel: null }] } } }))
+      .toContain('cards[0].extension.org.hcc-cds.recommendations[0].evidenceLevel is null (omit optional members instead)');
+    expect(validateCdsResponse({ cards: [], extension: { 'org.hcc-cds': { kbVersion: 'v', notEvaluable: [] } } })).toContain('extension.org.hcc-cds.notEvaluable is an empty array');
+    expect(validateCdsResponse({ cards: [], extension: { 'org.hcc-cds': { kbVersion: 'v', dataIssues: [{ code: 'c', message: '' }] } } })).toContain('extension.org.hcc-cds.dataIssues[0].message is an empty string');
+    expect(validateCdsResponse({ cards: [], extension: { 'org.hcc-cds': { kbVersion: 'v' } } })).toEqual([]);
+  });
+
+  it('our card extension states an unstated grade with evidenceStatus, never with null', () => {
+    const own = (rec: Record<string, unknown>): Record<string, unknown> => ({ ...goodCard(), extension: { 'org.hcc-cds': { kbVersion: 'v', recommendations: [{ id: 'X', ...rec }] } } });
+    expect(problems(own({ evidenceStatus: 'not-stated' }))).toEqual([]);
+    expect(problems(own({ evidenceStatus: 'stated', evidenceLevel: '2', strength: 'A' }))).toEqual([]);
+    expect(problems(own({ evidenceStatus: 'partly-stated', evidenceLevel: '2' }))).toEqual([]);
+    expect(problems(own({}))).toContain('cards[0].extension.org.hcc-cds.recommendations[0].evidenceStatus is required');
+    expect(problems(own({ evidenceStatus: 'not-stated', evidenceLevel: '2' }))).not.toEqual([]);
+    expect(problems(own({ evidenceStatus: 'stated', evidenceLevel: '2' }))).not.toEqual([]);
+    expect(problems(own({ evidenceStatus: 'graded' }))).not.toEqual([]);
   });
 
   it('card and suggestion uuids are unique; systemActions omitted unless non-empty', () => {

@@ -45,7 +45,8 @@ describe('runService', () => {
       clock: systemClock,
     }, { language: 'en' });
     expect(result.response.cards.map((c) => c.summary)).toEqual(['1 resources: Patient 1']);
-    expect(result.response.extension?.['org.hcc-cds']).toMatchObject({ kbVersion: 'test-0.0.1', fetchedKeys: [] });
+    // Empty lists (dataIssues, fetchedKeys) are omitted, not sent as [] (CDS Hooks § Use of JSON).
+    expect(result.response.extension?.['org.hcc-cds']).toEqual({ kbVersion: 'test-0.0.1', notEvaluable: [{ id: 'TEST-NEEDS-OBSERVATION', missingFacts: ['observation'] }] });
     expect(result.cardLog).toHaveLength(1);
   });
 });

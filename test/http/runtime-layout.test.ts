@@ -2,7 +2,8 @@
  * The Docker runtime image's file layout without a Docker engine: the runtime stage's COPY instructions are read
  * from the Dockerfile and materialised in a temporary directory (dist/ from this checkout's build, node_modules
  * linked), then `node dist/src/server.js --check` must pass there and the server must serve the playground.
- * Removing the scenario vignettes must make the check fail, so the check really covers them.
+ * The image holds no test files; removing the demo patients (examples/patients) must make the check fail, so the
+ * check really covers them.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -74,7 +75,10 @@ describe('Docker runtime stage layout (materialised from the Dockerfile)', () =>
     if (!existsSync(join(ROOT, 'dist', 'src', 'server.js'))) throw new Error('dist/ is missing: run `npm run build` (npm ci runs it)');
     dir = mkdtempSync(join(tmpdir(), 'hcc-cds-image-'));
     const copied = materialise(dir);
-    expect(copied).toEqual(expect.arrayContaining(['dist', 'package.json', 'cds-services', 'fhir-mappings', 'src/playground/assets', 'test/scenarios', 'test/fixtures']));
+    expect(copied).toEqual(expect.arrayContaining(['dist', 'package.json', 'cds-services', 'fhir-mappings', 'src/playground/assets', 'examples/patients']));
+    // Production does not read test/: the image carries no test files.
+    expect(copied.filter((c) => c === 'test' || c.startsWith('test/'))).toEqual([]);
+    expect(existsSync(join(dir, 'test'))).toBe(false);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -118,8 +122,8 @@ describe('Docker runtime stage layout (materialised from the Dockerfile)', () =>
     }
   });
 
-  it('--check fails when the scenario vignettes are missing from the image', async () => {
-    rmSync(join(dir, 'test', 'scenarios'), { recursive: true, force: true });
+  it('--check fails when the demo patients are missing from the image', async () => {
+    rmSync(join(dir, 'examples', 'patients'), { recursive: true, force: true });
     const { code, output } = await run(['dist/src/server.js', '--check'], dir, { NODE_ENV: 'production' });
     expect(code).toBe(1);
     expect(output).toContain('no scenario patients');

@@ -26,5 +26,5 @@ it('is deterministic whatever the order of the names', () => {
 });
 
 it('a baseline needs the medications that date the therapy start', () => {
-  expect(Object.keys(prefetchTemplates(mappings(), ['altBaseline']))).toEqual(['medicationRequest', 'medicationStatement', 'observation', 'patient']);
+  expect(Object.keys(prefetchTemplates(mappings(), ['altBaseline']))).toEqual(['medicationAdministration', 'medicationRequest', 'medicationStatement', 'observation', 'patient']);
 });

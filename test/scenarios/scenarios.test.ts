@@ -7,6 +7,7 @@
 import type { CdsCard } from '../../src/cds-hooks/types';
 import { validateCdsResponse } from '../../src/cds-hooks/validator';
 import { loadEngine } from '../../src/knowledge/load-engine';
+import { responseExtension } from '../../src/pipeline/run-service';
 import type { KnowledgeEngine } from '../../src/knowledge/create-engine';
 import { hookInputOf, loadScenarios, type Scenario } from './support/load-scenarios';
 
@@ -18,7 +19,7 @@ beforeAll(() => {
 });
 
 interface OwnExtension {
-  readonly recommendations?: readonly { id: string; evidenceLevel: unknown; strength: unknown }[];
+  readonly recommendations?: readonly { id: string; evidenceStatus: unknown; evidenceLevel?: unknown; strength?: unknown }[];
   readonly facts?: readonly { name: string }[];
   readonly kind?: string;
   readonly notEvaluable?: readonly { id: string }[];
@@ -91,12 +92,12 @@ describe.each(scenarios.map((s) => [s.path, s] as const))('%s', (_path, scenario
     }
     if (want.noDataGap === true) expect(gaps).toHaveLength(0);
 
-    const body = { cards: result.cards, extension: { 'org.hcc-cds': result.extension } };
+    const body = { cards: result.cards, extension: { 'org.hcc-cds': responseExtension(result.extension, []) } };
     expect(validateCdsResponse(body)).toEqual([]);
     for (const card of result.cards) {
       expect([...card.summary].length).toBeLessThan(140);
       expect(card.detail ?? '').not.toMatch(/<[A-Za-z!/]/);
-      for (const rec of own(card).recommendations ?? []) expect([rec.evidenceLevel, rec.strength]).toEqual([null, null]);
+      for (const rec of own(card).recommendations ?? []) expect([rec.evidenceStatus, 'evidenceLevel' in rec, 'strength' in rec]).toEqual(['not-stated', false, false]);
     }
     const other = engine.evaluate({ ...input, language: input.language === 'en' ? 'zh-CN' : 'en' });
     expect(other.cards.map((c) => c.uuid)).toEqual(result.cards.map((c) => c.uuid));

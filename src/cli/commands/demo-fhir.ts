@@ -1,25 +1,53 @@
 /**
- * `hcc-cds demo-fhir [--port N]`: serves the scenario patients (test/scenarios vignettes, dates moved so each
- * vignette's moment is today) from a read-only FHIR R4 server on loopback, so an integrator can point the CDS
- * Hooks sandbox at it (`fhirServiceUrl`) and see real cards. Runs until SIGINT/SIGTERM.
+ * `hcc-cds demo-fhir [--port N] [--service URL] [--sandbox URL]`: serves the demo patients (examples/patients,
+ * dates moved so each one's moment is today) from a read-only FHIR R4 server on loopback, and prints a CDS Hooks
+ * sandbox link naming this server's real address and the service's discovery URL, so an integrator sees real
+ * cards. Runs until SIGINT/SIGTERM.
  */
-import { join } from 'node:path';
-import { projectRoot } from '../../config/project-root';
 import { scenarioDataSet } from '../../demo-fhir/scenario-records';
 import { startDemoFhirServer, type RunningDemoFhir } from '../../demo-fhir/server';
-import { loadScenarioPatients } from '../../playground/patients';
+import { examplePatientsDir, loadScenarioPatients } from '../../playground/patients';
 import { EXIT, type CliCommand, type CliIo } from '../main';
 
-const USAGE = `usage: hcc-cds demo-fhir [--port N] [--scenarios DIR]
+/** The service's address in development (`npm start` listens on PORT, default 3000). */
+export const DEFAULT_SERVICE_URL = 'http://localhost:3000';
+/** The public CDS Hooks sandbox page. */
+export const PUBLIC_SANDBOX_URL = 'https://sandbox.cds-hooks.org';
 
-  Starts a read-only FHIR R4 server on 127.0.0.1 serving the scenario patients (default port 8090; 0 = any free
-  port). Point the CDS Hooks sandbox at it with ?fhirServiceUrl=<url>&patientId=<id>. Stop with Ctrl-C.
+const USAGE = `usage: hcc-cds demo-fhir [--port N] [--service URL] [--sandbox URL] [--scenarios DIR]
+
+  Starts a read-only FHIR R4 server on 127.0.0.1 serving the demo patients (default port 8090; 0 = any free
+  port) and prints a CDS Hooks sandbox link for them. Stop with Ctrl-C.
+
+  --port      the demo FHIR server's port (default 8090)
+  --service   where the hcc-cds service runs, as the sandbox will call it (default ${DEFAULT_SERVICE_URL}; the
+              sandbox signs its JWT for exactly this URL)
+  --sandbox   the sandbox page the link opens (default ${PUBLIC_SANDBOX_URL}; e.g. http://localhost:8080 for
+              a sandbox served locally)
+  --scenarios another folder of vignettes to serve (default examples/patients)
 `;
 
-/** Starts the demo server over the project's scenario patients and prints how to use it. */
-export async function startScenarioServer(options: { readonly port: number; readonly scenariosDir?: string; readonly now?: Date }, io: CliIo): Promise<RunningDemoFhir> {
+/** What the command serves and links to. */
+export interface DemoFhirOptions {
+  readonly port: number;
+  readonly scenariosDir?: string;
+  readonly serviceUrl?: string;
+  readonly sandboxUrl?: string;
+  readonly now?: Date;
+}
+
+/** The sandbox link for one patient: the page, the demo FHIR server and the service's discovery endpoint. */
+export function sandboxLink(sandboxUrl: string, fhirUrl: string, serviceUrl: string, patientId: string | undefined): string {
+  const query = [`fhirServiceUrl=${encodeURIComponent(fhirUrl)}`, ...(patientId !== undefined ? [`patientId=${encodeURIComponent(patientId)}`] : []), `serviceDiscoveryURL=${encodeURIComponent(`${serviceUrl}/cds-services`)}`];
+  return `${sandboxUrl}/?${query.join('&')}`;
+}
+
+/** Starts the demo server over the demo patients and prints how to use it. */
+export async function startScenarioServer(options: DemoFhirOptions, io: CliIo): Promise<RunningDemoFhir> {
   const now = options.now ?? new Date();
-  const scenariosDir = options.scenariosDir ?? join(projectRoot(), 'test', 'scenarios');
+  const scenariosDir = options.scenariosDir ?? examplePatientsDir();
+  const serviceUrl = (options.serviceUrl ?? DEFAULT_SERVICE_URL).replace(/\/+$/, '');
+  const sandboxUrl = (options.sandboxUrl ?? PUBLIC_SANDBOX_URL).replace(/\/+$/, '');
   const data = scenarioDataSet(loadScenarioPatients({ scenariosDir, now }));
   const server = await startDemoFhirServer({ resources: data.resources, port: options.port, now: () => new Date() });
   const lines = [
@@ -29,45 +57,54 @@ export async function startScenarioServer(options: { readonly port: number; read
     'patients:',
     ...data.patients.map((p) => `  ${p.patientId.padEnd(28)} ${p.hook.padEnd(13)} ${p.title}`),
     '',
-    'CDS Hooks sandbox (run the service with `npm start` first):',
-    `  https://sandbox.cds-hooks.org/?fhirServiceUrl=${encodeURIComponent(server.url)}${data.patients[0] !== undefined ? `&patientId=${encodeURIComponent(data.patients[0].patientId)}` : ''}&serviceDiscoveryURL=${encodeURIComponent('http://localhost:3000/cds-services')}`,
+    `CDS Hooks sandbox (run the service first: \`npm start\`, here expected at ${serviceUrl}):`,
+    `  ${sandboxLink(sandboxUrl, server.url, serviceUrl, data.patients[0]?.patientId)}`,
     '',
   ];
   io.out(lines.join('\n'));
   return server;
 }
 
-function parsePort(args: readonly string[]): { port: number; scenariosDir?: string } | string {
+function parseUrl(flag: string, value: string | undefined): string | { error: string } {
+  if (value === undefined || !/^https?:\/\/[^/\s?#]+\/?$/.test(value)) return { error: `${flag} must be an origin such as http://localhost:3000 (no path)` };
+  return value;
+}
+
+function parseArgs(args: readonly string[]): DemoFhirOptions | string {
   let port = 8090;
-  let scenariosDir: string | undefined;
+  const out: { scenariosDir?: string; serviceUrl?: string; sandboxUrl?: string } = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = inline ?? args[i + 1];
+    if (inline === undefined) i++;
     if (flag === '--port') {
-      if (inline === undefined) i++;
       if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) > 65535) return '--port must be a port number (0-65535)';
       port = Number(value);
     } else if (flag === '--scenarios') {
-      if (inline === undefined) i++;
       if (value === undefined || value === '') return '--scenarios needs a directory';
-      scenariosDir = value;
+      out.scenariosDir = value;
+    } else if (flag === '--service' || flag === '--sandbox') {
+      const url = parseUrl(flag, value);
+      if (typeof url !== 'string') return url.error;
+      if (flag === '--service') out.serviceUrl = url;
+      else out.sandboxUrl = url;
     } else {
       return `unknown argument ${arg}`;
     }
   }
-  return { port, ...(scenariosDir !== undefined ? { scenariosDir } : {}) };
+  return { port, ...out };
 }
 
 /** The demo-fhir command. */
 export const command: CliCommand = {
-  summary: 'serve the scenario patients from a FHIR R4 server on loopback (for the CDS Hooks sandbox)',
+  summary: 'serve the demo patients from a FHIR R4 server on loopback and print a CDS Hooks sandbox link',
   async run(args, io) {
     if (args.includes('--help') || args.includes('-h')) {
       io.out(USAGE);
       return EXIT.ok;
     }
-    const parsed = parsePort(args);
+    const parsed = parseArgs(args);
     if (typeof parsed === 'string') {
       io.err(`hcc-cds demo-fhir: ${parsed}\n${USAGE}`);
       return EXIT.usage;

@@ -175,9 +175,10 @@ function factText(fact: Record<string, unknown>): string {
 }
 
 function evidenceText(rec: Record<string, unknown>): string {
-  const level = rec['evidenceLevel'] ?? null;
-  const strength = rec['strength'] ?? null;
-  const grade = level === null && strength === null ? 'evidence level and strength not stated in the available source' : `evidence level ${String(level ?? 'not stated')}, strength ${String(strength ?? 'not stated')}`;
+  // evidenceStatus "not-stated": neither member present (CDS Hooks forbids null, so absent grades are omitted).
+  const level = typeof rec['evidenceLevel'] === 'string' ? rec['evidenceLevel'] : 'not stated';
+  const strength = typeof rec['strength'] === 'string' ? rec['strength'] : 'not stated';
+  const grade = rec['evidenceStatus'] === 'stated' || rec['evidenceStatus'] === 'partly-stated' ? `evidence level ${level}, strength ${strength}` : 'evidence level and strength not stated in the available source';
   const section = rec['section'] !== undefined ? `, interpretation §${String(rec['section'])}` : '';
   return `${String(rec['id'])}: ${grade}${rec['source'] !== undefined ? `; source ${String(rec['source'])}${section}` : ''}`;
 }

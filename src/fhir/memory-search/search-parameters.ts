@@ -30,6 +30,7 @@ const CLINICAL_DATE: Readonly<Record<string, readonly string[]>> = {
   Condition: ['onsetDateTime', 'onsetPeriod.start', 'recordedDate'],
   MedicationRequest: ['authoredOn'],
   MedicationStatement: ['effectiveDateTime', 'effectivePeriod.start', 'dateAsserted'],
+  MedicationAdministration: ['effectiveDateTime', 'effectivePeriod.start'],
   Procedure: ['performedDateTime', 'performedPeriod.start'],
   AdverseEvent: ['date', 'detected', 'recordedDate'],
   DiagnosticReport: ['effectiveDateTime', 'effectivePeriod.start', 'issued'],

@@ -6,13 +6,14 @@ import type { RequestHandler } from 'express';
 import type { CdsRequest } from '../../cds-hooks/types';
 import { validateHookRequest } from '../../cds-hooks/validator';
 import type { FeedbackStore } from '../../feedback/feedback-store';
+import type { LanguagePolicy } from '../../config';
 import type { Language } from '../../pipeline/engine';
 import { runService, type RunServiceDeps } from '../../pipeline/run-service';
 import type { ServiceRegistry } from '../../services/registry';
 import { AppError } from '../../shared/errors';
 import { invalidRequest } from '../invalid-request';
 import type { AppLogger } from '../../shared/logger';
-import { languageFrom } from '../language';
+import { cardLanguage } from '../language';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,6 +23,8 @@ export interface InvokeRouteDeps {
   readonly run: RunServiceDeps;
   readonly feedbackStore: FeedbackStore;
   readonly defaultLanguage: Language;
+  /** Whether Accept-Language may override defaultLanguage (default request-first). */
+  readonly languagePolicy?: LanguagePolicy;
   readonly logger: AppLogger;
 }
 
@@ -47,7 +50,7 @@ export function invokeRoute(deps: InvokeRouteDeps): RequestHandler<{ id: string 
       throw invalidRequest(problems);
     }
     const request = body as unknown as CdsRequest;
-    const language = languageFrom(req.get('accept-language'), deps.defaultLanguage);
+    const language = cardLanguage(req.get('accept-language'), deps.defaultLanguage, deps.languagePolicy ?? 'request-first');
     const run = await runService(service, request, deps.run, { language });
     const servedAt = deps.run.clock.now().toISOString();
     try {

@@ -63,8 +63,9 @@
       var item = el('li', 'evidence-item');
       item.setAttribute('data-recommendation', String(rec.id));
       item.appendChild(el('strong', null, rec.id));
-      var level = rec.evidenceLevel === null || rec.evidenceLevel === undefined ? t('notStated') : rec.evidenceLevel;
-      var strength = rec.strength === null || rec.strength === undefined ? t('notStated') : rec.strength;
+      // A grade the source does not state is absent (evidenceStatus "not-stated" or "partly-stated"), never null.
+      var level = typeof rec.evidenceLevel === 'string' ? rec.evidenceLevel : t('notStated');
+      var strength = typeof rec.strength === 'string' ? rec.strength : t('notStated');
       var parts = [t('evidenceLevel') + ': ' + level, t('strength') + ': ' + strength];
       if (rec.source) parts.push(t('source') + ': ' + rec.source + (rec.section ? ', ' + t('interpretation') + ' §' + rec.section : ''));
       if (rec.wording) parts.push(t('wording') + ': ' + rec.wording);
