@@ -102,7 +102,7 @@ describe('display data', () => {
   });
 
   test('a gating fact must exist', () => {
-    edit('kb.yaml', 'gatingFacts: [radicalTherapyUnsuitable]', 'gatingFacts: [radicalTherapyUnsuitable, curativeIntent]');
+    edit('kb.yaml', 'gatingFacts: [radicalTherapyUnsuitable,', 'gatingFacts: [radicalTherapyUnsuitable, curativeIntent,');
     expect(problems()).toMatch(/gatingFacts: unknown fact 'curativeIntent'/);
   });
 });
