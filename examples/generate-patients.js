@@ -43,14 +43,15 @@ const PATIENTS = [
   {
     slug: 'chen-jing', family: ['陈', 'Chen'], given: ['静', 'Jing'], gender: 'female', birthDate: '1965-07-14',
     title: '陈静 Chen Jing: downsized on targeted-immune therapy (2 tumours, largest 3.5 cm, thrombus gone)',
-    description: 'Chart opened (patient-view) after successful conversion therapy: ablation becomes an option.',
-    hook: 'patient-view', record: { ...ON_TI, tumorCount: 2, maxDiameterCm: 3.5, vascular: 'none' },
+    description: 'Chart opened (patient-view) after successful conversion therapy (partial response, no extrahepatic disease): ablation becomes an option.',
+    hook: 'patient-view', record: { ...ON_TI, tumorCount: 2, maxDiameterCm: 3.5, vascular: 'none', responses: [['PR', '2025-05-10']] },
   },
   {
     slug: 'zhao-lei', family: ['赵', 'Zhao'], given: ['磊', 'Lei'], gender: 'male', birthDate: '1960-01-30',
     title: '赵磊 Zhao Lei: ALT grade 3 on atezolizumab, other causes excluded, 62 kg',
     description: 'Chart opened (patient-view) with immune-mediated hepatitis: management with the steroid dose computed from body weight.',
-    hook: 'patient-view', record: { ...ON_TI, labs: { alt: 250 }, responses: [['SD', '2025-05-10']], weightKg: 62, assert: { 'obstructive-jaundice': false, 'viral-hepatitis-active': false } },
+    // issue 9: the exclusions count only when recorded on or after the liver tests (2025-05-25) that show the injury
+    hook: 'patient-view', record: { ...ON_TI, labs: { alt: 250 }, responses: [['SD', '2025-05-27']], weightKg: 62, assert: { 'obstructive-jaundice': false, 'viral-hepatitis-active': false }, assertOn: { 'obstructive-jaundice': '2025-05-27', 'viral-hepatitis-active': '2025-05-27' } },
   },
   {
     slug: 'wang-fang', family: ['王', 'Wang'], given: ['芳', 'Fang'], gender: 'female', birthDate: '1968-09-12',
@@ -60,9 +61,9 @@ const PATIENTS = [
   },
   {
     slug: 'liu-yang', family: ['刘', 'Liu'], given: ['洋', 'Yang'], gender: 'male', birthDate: '1971-04-05',
-    title: '刘洋 Liu Yang: TACE drafted during an ongoing grade 2 immune-related colitis',
-    description: 'Order selected (order-select): TACE drafted while a grade 2 irAE on atezolizumab has not improved.',
-    hook: 'order-select', drafts: ['tace'], record: { ...ON_TI, adverseEvents: [{ grade: 2, suspect: 'MedicationRequest/atezolizumab', text: 'colitis 结肠炎' }] },
+    title: '刘洋 Liu Yang: bevacizumab re-ordered during grade 3 bevacizumab-related hypertension',
+    description: 'Order selected (order-select): bevacizumab drafted while a grade 3 hypertension attributed to bevacizumab is ongoing (severe targeted-drug AE: stop the drug).',
+    hook: 'order-select', drafts: ['bevacizumab'], record: { ...ON_TI, adverseEvents: [{ grade: 3, suspect: 'MedicationRequest/bevacizumab', text: 'hypertension 高血压' }] },
   },
 ];
 

@@ -43,6 +43,7 @@ export interface ConfigFile {
   readonly requireAuthOnDiscovery?: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
   readonly languagePolicy?: LanguagePolicy;
+  readonly siteProfile?: string;
 }
 
 /** Which card language wins: the EHR's Accept-Language when it names one (request-first), or always the configured one. */
@@ -71,6 +72,8 @@ export interface Config {
   readonly requireAuthOnDiscovery: boolean;
   readonly kbParameters?: Readonly<Record<string, unknown>>;
   readonly languagePolicy: LanguagePolicy;
+  /** Absolute path of the site-profile folder merged over fhir-mappings/ (README "Deploying at a hospital"). */
+  readonly siteProfile?: string;
   /** Where this configuration came from: a file path or "development defaults". */
   readonly origin: string;
 }
@@ -188,6 +191,7 @@ export function parseConfig(raw: unknown, options: { readonly production: boolea
     requireAuthOnDiscovery: file.requireAuthOnDiscovery ?? CONFIG_DEFAULTS.requireAuthOnDiscovery,
     ...(file.kbParameters === undefined ? {} : { kbParameters: file.kbParameters }),
     languagePolicy: file.languagePolicy ?? CONFIG_DEFAULTS.languagePolicy,
+    ...(file.siteProfile === undefined ? {} : { siteProfile: resolve(options.baseDir ?? process.cwd(), file.siteProfile) }),
     origin: options.origin,
   };
   return { config: deepFreeze(config), warnings };

@@ -70,7 +70,11 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   for (const warning of warnings) logger.warn({ config: config.origin }, `!!! ${warning}`);
   const root = projectRoot();
   const services = loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json'));
-  const engine = loadEngine(config.kbParameters === undefined ? {} : { parameters: config.kbParameters });
+  const engine = loadEngine({
+    ...(config.kbParameters === undefined ? {} : { parameters: config.kbParameters }),
+    ...(config.siteProfile === undefined ? {} : { siteProfile: config.siteProfile, onNotice: (notice: string) => logger.warn({ siteProfile: config.siteProfile }, notice) }),
+  });
+  if (config.siteProfile !== undefined) logger.info({ siteProfile: config.siteProfile }, 'site profile merged over fhir-mappings');
   const development = !production && (configPath === undefined || configPath === '');
   const devSigner = development ? createDevSigner() : undefined;
   if (devSigner !== undefined) logger.warn({ iss: devSigner.issuer }, '!!! development: playground issuer trusted (in-memory key)');

@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
   evaluate: './commands/evaluate',
   kb: './commands/kb',
   'demo-fhir': './commands/demo-fhir',
+  site: './commands/site',
 };
 
 function loadCommand(name: string): CliCommand | undefined {

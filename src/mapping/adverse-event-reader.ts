@@ -1,5 +1,5 @@
 /**
- * Reads AdverseEvent resources: CTCAE grade from the grade extension, outcome, endocrine flag (value set) and
+ * Reads AdverseEvent resources: CTCAE grade from the grade extension, outcome, endocrine and organ-at-stake flags (value sets) and
  * attribution through suspectEntity.instance resolved within the record (MedicationRequest / MedicationStatement /
  * MedicationAdministration / Medication → drug classes; Procedure → hcc-procedure classes).
  */
@@ -60,6 +60,9 @@ export function readAdverseEvents(state: EvalState, fact: CompiledMappedFact, ca
       for (const tag of hit?.tags ?? []) attribution.add(tag);
       if (hit?.tags.some((t) => TARGETED.includes(t)) === true) attribution.add('targeted');
     }
+    if (attribution.size === 0) {
+      state.issues.push({ code: 'unattributed-adverse-event', message: 'adverse event names no suspect drug or procedure in the record (suspectEntity); its attribution is unknown', location: c.ref });
+    }
     const event = primaryConcept(r, state.index.byRef);
     const outcome = firstCode(r['outcome']);
     out.push({
@@ -68,6 +71,7 @@ export function readAdverseEvents(state: EvalState, fact: CompiledMappedFact, ca
       ...(grade === undefined ? {} : { grade }),
       attribution: [...attribution].sort(),
       endocrine: matchConcept(sets.endocrine, event) !== undefined,
+      organAtStake: sets.organAtStake !== undefined && matchConcept(sets.organAtStake, event) !== undefined,
       ...(outcome === undefined ? {} : { outcome }),
       suspects,
     });

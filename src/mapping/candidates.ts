@@ -175,9 +175,21 @@ function extractValue(state: EvalState, fact: CompiledMappedFact, spec: Compiled
   }
 }
 
+/**
+ * The unit of a Quantity as UCUM: its code, else its unit (a blank code gives way to a non-blank unit), through the
+ * fact's unit aliases (fhir-mappings/unit-aliases.yaml, a site profile's); undefined when neither is a string.
+ */
+export function unitOf(fact: CompiledMappedFact, q: Readonly<Record<string, unknown>>): string | undefined {
+  const code = typeof q['code'] === 'string' ? q['code'] : undefined;
+  const unit = typeof q['unit'] === 'string' ? q['unit'] : undefined;
+  const written = code !== undefined && (code.trim() !== '' || unit === undefined || unit.trim() === '') ? code : unit;
+  if (written === undefined) return undefined;
+  return fact.unitAliases.get(written) ?? fact.unitAliases.get(written.trim()) ?? written;
+}
+
 function convertQuantity(state: EvalState, fact: CompiledMappedFact, q: Record<string, unknown>): { value: number; unit?: string } | { error: { reason: UnknownReason; detail: string } } {
   const value = q['value'] as number;
-  const given = typeof q['code'] === 'string' ? (q['code'] as string) : typeof q['unit'] === 'string' ? (q['unit'] as string) : undefined;
+  const given = unitOf(fact, q);
   if (fact.acceptUnits !== undefined) {
     if (given !== undefined && fact.acceptUnits.includes(given)) return { value, unit: given };
     return { error: { reason: 'unmappable-unit', detail: `unit '${given ?? '(none)'}' is not one of ${fact.acceptUnits.join(', ')}` } };

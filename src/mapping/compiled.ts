@@ -74,12 +74,14 @@ export interface CompiledMappedFact {
   readonly unidentifiedIsUnknown: boolean;
   readonly molarMass?: number;
   readonly acceptUnits?: readonly string[];
+  /** Units as written → UCUM (fhir-mappings/unit-aliases.yaml and a site profile's), applied before conversion. */
+  readonly unitAliases: ReadonlyMap<string, string>;
   /** Data-quality limits in the canonical unit (fact-mapping.schema.json `plausible`); outside or non-finite = implausible. */
   readonly plausible?: { readonly min: number; readonly max: number };
   /** For baseline facts: the fact whose sources are reused; for reference-range facts: the fact they bound. */
   readonly of?: string;
   readonly referenceRange?: { readonly of: string; readonly bound: 'high' | 'low'; readonly default: number };
-  readonly adverseEvent?: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet; readonly endocrine: CompiledValueSet };
+  readonly adverseEvent?: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet; readonly endocrine: CompiledValueSet; readonly organAtStake?: CompiledValueSet };
   /** Facts that must be computed first. */
   readonly dependsOn: readonly string[];
 }
@@ -104,12 +106,14 @@ export interface MappingConfig {
     readonly lookbackDays: number;
     readonly labGradeFacts: readonly string[];
     readonly labGradesPresumedFor: readonly ('ici' | 'targeted')[];
+    /** A component grade at or above this makes liverInjuryGrade known as a lower bound though another lab is missing. */
+    readonly liverInjuryKnownFromGrade?: number;
   };
   /** Value sets classifying draft orders. */
   readonly orders: { readonly drugs: CompiledValueSet; readonly procedures: CompiledValueSet };
 }
 
-/** Everything compiled from fhir-mappings/. */
+/** Everything compiled from fhir-mappings/ (with a site profile's additions). */
 export interface Compiled {
   /** Mapped facts in dependency order. */
   readonly mapped: readonly CompiledMappedFact[];

@@ -6,7 +6,7 @@
 import { isKnown, known, unknown, type DataIssue, type Fact, type FactSet } from '../domain/facts';
 import type { AdverseEventEntry, SeriesEntry } from '../domain/derived/types';
 import { readAdverseEvents } from './adverse-event-reader';
-import { gather, IMPLAUSIBLE_DETAIL, plausible, reportOnce, type Candidate, type EvalState, type GatherSink, type Unusable } from './candidates';
+import { gather, IMPLAUSIBLE_DETAIL, plausible, reportOnce, unitOf, type Candidate, type EvalState, type GatherSink, type Unusable } from './candidates';
 import { runCalculator } from './calculators';
 import type { Compiled, CompiledMappedFact } from './compiled';
 import { indexRecord } from './record-index';
@@ -22,7 +22,7 @@ function referenceRangeFact(state: EvalState, fact: CompiledMappedFact, selected
       const q = range !== null && typeof range === 'object' ? (range as Record<string, unknown>)[rr.bound] : undefined;
       if (q === null || typeof q !== 'object' || typeof (q as { value?: unknown }).value !== 'number') continue;
       const chosen = selected.resolved;
-      const given = (q as { code?: unknown; unit?: unknown }).code ?? (q as { unit?: unknown }).unit ?? (chosen !== null && chosen !== undefined && 'unit' in chosen ? chosen.unit : undefined);
+      const given = unitOf(of, q as Record<string, unknown>) ?? (chosen !== null && chosen !== undefined && 'unit' in chosen ? chosen.unit : undefined);
       const converted = typeof given === 'string' ? state.compiled.units.convert((q as { value: number }).value, given, unit, of.molarMass) : undefined;
       if (converted === undefined) {
         state.issues.push({ code: 'unmappable-unit', message: `${fact.name}: referenceRange.${rr.bound} unit cannot be converted to ${unit}`, location: selected.ref });
@@ -141,6 +141,7 @@ export function extractFacts(mappings: Mappings, resources: readonly FhirResourc
         adverseEvents,
         config: compiled.config,
         sdThenPdIsAfterResponse: options.progressionSdThenPdIsAfterResponse ?? compiled.config.sdThenPdIsAfterResponse,
+        report: (issue) => issues.push(issue),
       });
       for (const name of calc.produces) facts[name] = out[name] ?? unknown('data-error');
     } catch (error) {

@@ -10,7 +10,7 @@ import type AjvClass from 'ajv';
 import type { Options, ValidateFunction } from 'ajv';
 
 /** The schema files of fhir-mappings/schemas (without `.schema.json`). */
-export const SCHEMA_NAMES = ['fact-mapping', 'value-set', 'code-systems', 'config', 'derived-facts', 'child-pugh', 'albi', 'ctcae-v5', 'cnlc'] as const;
+export const SCHEMA_NAMES = ['fact-mapping', 'value-set', 'code-systems', 'config', 'derived-facts', 'child-pugh', 'albi', 'ctcae-v5', 'cnlc', 'unit-aliases', 'site-profile', 'value-set-addition'] as const;
 
 /** One schema name of SCHEMA_NAMES. */
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
@@ -41,14 +41,17 @@ export class MappingSchemas {
     private readonly report: (where: string, message: string) => void,
   ) {}
 
-  /** True when data is valid against the named schema; otherwise every error is reported against `where`. */
-  validate(name: SchemaName, data: unknown, where: string): boolean {
+  /**
+   * True when data is valid against the named schema; otherwise every error is reported against `where`, or against
+   * `locate(instancePath)` when given (a site profile's file and line).
+   */
+  validate(name: SchemaName, data: unknown, where: string, locate?: (instancePath: string) => string): boolean {
     const lean = this.compiled(name, false);
     if (lean === undefined) return false;
     if (lean(data)) return true;
     const full = this.compiled(name, true);
     const errors = (full !== undefined && !full(data) ? full.errors : lean.errors) ?? [];
-    for (const error of errors) this.report(where, `${error.instancePath || '/'} ${error.message ?? 'invalid'}`);
+    for (const error of errors) this.report(locate?.(error.instancePath) ?? where, `${error.instancePath || '/'} ${error.message ?? 'invalid'}`);
     if (errors.length === 0) this.report(where, '/ invalid');
     return false;
   }

@@ -38,6 +38,20 @@ export interface Mappings {
   readonly factDefinitions: ReadonlyMap<string, FactDefinition>;
   /** Compiled internals (value-set maps, FHIRPath functions, score tables); not for use outside src/mapping. */
   readonly compiled: unknown;
+  /** The site profile merged over the shipped mappings, when one was given (README "Deploying at a hospital"). */
+  readonly siteProfile?: SiteProfileSummary;
+}
+
+/** What a loaded site profile contributes beyond codes: its name, parameter overrides and what the boot must log. */
+export interface SiteProfileSummary {
+  readonly dir: string;
+  readonly name: string;
+  /** Knowledge-base parameter overrides (site-profile.yaml `parameters`), checked against kb.yaml by the engine. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** Parameter name → "file:line" where the profile sets it (for boot errors). */
+  readonly parameterWhere: Readonly<Record<string, string>>;
+  /** Sentences the boot logs (e.g. a prefetch query that loses its code filter). */
+  readonly notices: readonly string[];
 }
 
 /** Options of one extraction. */
@@ -85,5 +99,5 @@ export type DescribeOrder = (mappings: Mappings, resource: unknown) => OrderDesc
 /** Signature of prefetchTemplates (see ./index): prefetch key → R4 query template with {{context.patientId}}. */
 export type PrefetchTemplates = (mappings: Mappings, factNames: readonly string[]) => Record<string, string>;
 
-/** Signature of loadMappings (see ./index): reads, validates and compiles fhir-mappings/; throws BootError. */
-export type LoadMappings = (dir?: string) => Mappings;
+/** Signature of loadMappings (see ./index): reads, validates and compiles fhir-mappings/ (and a site profile); throws BootError. */
+export type LoadMappings = (dir?: string, options?: { readonly siteProfile?: string }) => Mappings;

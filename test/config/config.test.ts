@@ -156,6 +156,13 @@ describe('configuration contract (HCC_CDS_CONFIG)', () => {
     expect(loaded.warnings.some((w) => w.includes('sandbox'))).toBe(true);
   });
 
+  it('siteProfile: a folder resolved like the database path; absent by default; an empty string is refused', () => {
+    expect(parseConfig(valid, { production: false, origin: 't' }).config.siteProfile).toBeUndefined();
+    expect(parseConfig({ ...valid, siteProfile: 'profiles/hospital-a' }, { production: true, origin: 't', baseDir: '/srv/hcc' }).config.siteProfile).toBe('/srv/hcc/profiles/hospital-a');
+    expect(parseConfig({ ...valid, siteProfile: '/etc/hcc/profile' }, { production: true, origin: 't', baseDir: '/srv/hcc' }).config.siteProfile).toBe('/etc/hcc/profile');
+    expect(problemsOf(() => parseConfig({ ...valid, siteProfile: '' }, { production: false, origin: 't' }))).toEqual([expect.stringContaining('siteProfile')]);
+  });
+
   it('reports an unreadable or non-JSON file clearly', () => {
     expect(() => loadConfig({ production: true, path: '/nonexistent/hcc.json' })).toThrow(/cannot read configuration/);
     expect(() => loadConfig({ production: true, path: writeConfig('{ not json') })).toThrow(/not valid JSON/);

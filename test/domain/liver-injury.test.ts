@@ -13,8 +13,13 @@ it.each([
   expect([show(out.liverInjuryGrade), show(out.liverInjuryPattern)]).toEqual([grade, pattern]);
 });
 
-it('is Unknown when a grade is missing, unless a known one is already 4', () => {
-  expect(show(liverInjury(facts({ altCtcaeGrade: 1, astCtcaeGrade: 0 })).liverInjuryGrade)).toBe('Unknown:missing-inputs');
-  expect(show(liverInjury(facts({ altCtcaeGrade: 4 })).liverInjuryGrade)).toBe(4);
-  expect(show(liverInjury(facts({ altCtcaeGrade: 4 })).liverInjuryPattern)).toBe('Unknown:missing-inputs');
+it('with a grade missing it is a lower bound: Known from the configured grade up, else Unknown', () => {
+  expect(show(liverInjury(facts({ altCtcaeGrade: 1, astCtcaeGrade: 0 }), 3).liverInjuryGrade)).toBe('Unknown:missing-inputs');
+  expect(show(liverInjury(facts({ altCtcaeGrade: 2 }), 3).liverInjuryGrade)).toBe('Unknown:missing-inputs');
+  const g3 = liverInjury(facts({ altCtcaeGrade: 3 }), 3).liverInjuryGrade;
+  expect(show(g3)).toBe(3);
+  expect(g3.known && g3.derived).toMatchObject({ method: 'max-lower-bound', detail: expect.stringContaining('at least 3') });
+  expect(show(liverInjury(facts({ altCtcaeGrade: 4 }), 3).liverInjuryGrade)).toBe(4);
+  expect(show(liverInjury(facts({ altCtcaeGrade: 4 }), 3).liverInjuryPattern)).toBe('Unknown:missing-inputs');
+  expect(show(liverInjury(facts({ altCtcaeGrade: 4 })).liverInjuryGrade)).toBe('Unknown:missing-inputs');
 });

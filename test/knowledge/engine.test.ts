@@ -104,26 +104,4 @@ describe('evaluate', () => {
     expect(Object.values(pv).join(' ')).toContain('{{context.patientId}}');
     expect(Object.keys(engine.prefetchFor('order-select')).length).toBeGreaterThan(0);
   });
-
-  test('evaluation is fast: median under 15 ms for a 500-resource record (target 3 ms, measured and reported)', () => {
-    const s = byPath('must-have/fires-iiia');
-    const base = hookInputOf(s);
-    const extra: FhirResource[] = [];
-    for (let i = 0; i < 480; i += 1) {
-      extra.push({ resourceType: 'Observation', id: `alt-${i}`, status: 'final', subject: { reference: `Patient/${s.patientId}` }, code: { coding: [{ system: 'http://loinc.org', code: '1742-6' }] },
-        effectiveDateTime: new Date(Date.parse('2024-06-01') + i * 86_400_000 / 2).toISOString(), valueQuantity: { value: 30 + (i % 7), unit: 'U/L', system: 'http://unitsofmeasure.org', code: 'U/L' } } as FhirResource);
-    }
-    const input = { ...base, resources: [...base.resources, ...extra] };
-    for (let i = 0; i < 5; i += 1) engine.evaluate(input);
-    const times: number[] = [];
-    for (let i = 0; i < 40; i += 1) {
-      const t0 = process.hrtime.bigint();
-      engine.evaluate(input);
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)] ?? 0;
-    console.log(`evaluate() median ${median.toFixed(2)} ms over ${input.resources.length} resources`);
-    expect(median).toBeLessThan(15);
-  });
 });

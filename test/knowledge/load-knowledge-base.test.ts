@@ -99,7 +99,7 @@ describe('loadKnowledgeBase', () => {
 
   test('schema errors list every problem, several in one file and across files (allErrors pass after a failure)', () => {
     edit('recommendations/R-RT-1.yaml', 'wordingStrength:', 'grade: A\nwordingStrength:');
-    edit('recommendations/R-RT-1.yaml', 'version: 1', 'version: one');
+    edit('recommendations/R-RT-1.yaml', 'version: 2', 'version: one');
     edit('recommendations/R-RT-2.yaml', 'wordingStrength:', 'strengthOfWording: x\nwordingStrength:');
     edit('kb.yaml', 'version: 0.1.0', 'version: [0, 1]');
     const list = problems();

@@ -14,14 +14,12 @@ it('adverse-events-attributed: worst active grade per attribution', () => {
   expect(valueOf(set, 'activeTargetedImmuneAe')).toBe(true);
 });
 
-it('lab-derived grades join the ICI / targeted maxima while on that class (presumed attribution)', () => {
+it('lab-derived grades are not presumed to be an irAE or a targeted-drug AE (config labGradesPresumedFor: [])', () => {
   const set = factsOf('alt-baseline-normal');
   expect(valueOf(set, 'altCtcaeGrade')).toBe(2);
-  const ir = fact(set, 'maxIrAeGrade');
-  expect(ir).toMatchObject({ value: 2 });
-  expect(ir.known && ir.derived?.detail).toContain('lab-derived');
-  expect(valueOf(set, 'maxTargetedAeGrade')).toBe(2);
-  expect(valueOf(set, 'activeTargetedImmuneAe')).toBe(true);
+  expect(valueOf(set, 'maxIrAeGrade')).toBe(0);
+  expect(valueOf(set, 'maxTargetedAeGrade')).toBe(0);
+  expect(valueOf(set, 'activeTargetedImmuneAe')).toBe(false);
   expect(valueOf(set, 'maxLocalTherapyAeGrade')).toBe(0);
 });
 

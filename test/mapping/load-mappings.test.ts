@@ -21,6 +21,10 @@ const CATALOGUE = [
   'latestResponse', 'latestResponseDate', 'responseCriteria', 'bestResponse', 'stableDiseaseDays', 'progressionType',
   'progressionAfterLastTace', 'maxIrAeGrade', 'maxIrAeGradeNonEndocrine', 'maxTargetedAeGrade', 'maxLocalTherapyAeGrade', 'maxHaicAeGrade',
   'activeTargetedImmuneAe', 'endocrineIrAe', 'bodyWeight', 'contrastImagingDate', 'daysSinceContrastImaging',
+  // issue 9 (clinical logic)
+  'unresolvedOrganAeGrade', 'troponinT', 'ckmbActivity', 'everIciOrdered', 'everTargetedOrdered', 'firstSystemicTherapyDate',
+  'lastRadiotherapyDate', 'daysSinceResection', 'daysSinceRadiotherapy', 'systemicBeforeResection', 'obstructiveJaundiceCurrent',
+  'viralHepatitisActiveCurrent', 'tumourProgressionCurrent',
 ];
 
 describe('fact definitions', () => {

@@ -37,6 +37,8 @@ export interface TestAppOptions {
   readonly gatewayFactory?: AppDeps['gatewayFactory'];
   readonly store?: FeedbackStore;
   readonly client?: CdsClientKeys;
+  /** The app's clock (evaluation "now"); token checks keep the system clock. Default: the system clock. */
+  readonly clock?: AppDeps['clock'];
 }
 
 /** A gateway factory that fails the test if the service tries to reach a FHIR server. */
@@ -68,7 +70,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     feedbackStore: store,
     gatewayFactory: options.gatewayFactory ?? NO_FHIR,
     logger,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
   });
   return {
     app,

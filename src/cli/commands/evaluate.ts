@@ -19,14 +19,14 @@ import { buildHookRequest } from '../../playground/build-request';
 import { resolveVignetteInput, type VignetteInput } from '../../playground/patients';
 import { loadServiceRegistry } from '../../services/registry';
 import { fixedClock, systemClock } from '../../shared/clock';
-import { AppError } from '../../shared/errors';
+import { AppError, BootError } from '../../shared/errors';
 import { EXIT, type CliCommand, type CliIo } from '../main';
 
 const HOOKS: readonly HookName[] = ['patient-view', 'order-select', 'order-sign'];
 const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
 const OWN = 'org.hcc-cds';
 
-const USAGE = `usage: hcc-cds evaluate <file> [--hook patient-view|order-select|order-sign] [--lang zh-CN|en] [--json] [--at ISO-8601]
+const USAGE = `usage: hcc-cds evaluate <file> [--hook patient-view|order-select|order-sign] [--lang zh-CN|en] [--json] [--at ISO-8601] [--site-profile DIR]
 
   <file>   a FHIR Bundle (one patient's record; draft orders = MedicationRequest/ServiceRequest with status "draft"),
            a CDS Hooks request, or a scenario vignette (YAML/JSON with "given")
@@ -34,6 +34,7 @@ const USAGE = `usage: hcc-cds evaluate <file> [--hook patient-view|order-select|
   --lang   card language (default: the vignette's "language", else zh-CN)
   --json   print the CDS Hooks response as JSON instead of text
   --at     evaluate as of this instant (default: the vignette's "at", else now)
+  --site-profile  a site-profile folder merged over fhir-mappings/ (README "Deploying at a hospital")
 
 exit codes: 0 evaluated (with or without cards), 1 internal failure, 2 usage error, 3 unreadable or invalid input
 `;
@@ -44,6 +45,7 @@ interface Options {
   readonly language?: Language;
   readonly json: boolean;
   readonly at?: Date;
+  readonly siteProfile?: string;
 }
 
 class UsageError extends Error {}
@@ -55,6 +57,7 @@ function parseArgs(args: readonly string[]): Options {
   let language: Language | undefined;
   let json = false;
   let at: Date | undefined;
+  let siteProfile: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -79,6 +82,9 @@ function parseArgs(args: readonly string[]): Options {
       case '--json':
         json = true;
         break;
+      case '--site-profile':
+        siteProfile = value();
+        break;
       case '--at': {
         const v = value();
         if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError('--at must be an ISO 8601 date or date-time');
@@ -92,7 +98,7 @@ function parseArgs(args: readonly string[]): Options {
     }
   }
   if (file === undefined) throw new UsageError('missing <file>');
-  return { file, json, ...(language !== undefined ? { language } : {}), ...(hook !== undefined ? { hook } : {}), ...(at !== undefined ? { at } : {}) };
+  return { file, json, ...(language !== undefined ? { language } : {}), ...(hook !== undefined ? { hook } : {}), ...(at !== undefined ? { at } : {}), ...(siteProfile !== undefined ? { siteProfile } : {}) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -217,17 +223,26 @@ function responseText(response: CdsResponse, header: string): string {
   return `${out.join('\n')}\n`;
 }
 
-// Loaded once per process (a CLI process runs one command; tests run many).
-let loaded: { readonly engine: ReturnType<typeof loadEngine>; readonly registry: ReturnType<typeof loadServiceRegistry> } | undefined;
-function engineAndServices(): NonNullable<typeof loaded> {
-  if (loaded === undefined) {
+// Loaded once per process and site profile (a CLI process runs one command; tests run many).
+type Loaded = { readonly engine: ReturnType<typeof loadEngine>; readonly registry: ReturnType<typeof loadServiceRegistry> };
+const loaded = new Map<string, Loaded>();
+function engineAndServices(siteProfile: string | undefined): Loaded {
+  const key = siteProfile === undefined ? '' : resolve(siteProfile);
+  let hit = loaded.get(key);
+  if (hit === undefined) {
     const root = projectRoot();
-    loaded = {
-      engine: loadEngine(),
-      registry: loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json')),
-    };
+    let engine: ReturnType<typeof loadEngine>;
+    try {
+      engine = loadEngine(siteProfile === undefined ? {} : { siteProfile: key });
+    } catch (error) {
+      // A bad site profile is invalid input (exit 3); a bad shipped knowledge base stays an internal failure.
+      if (siteProfile !== undefined && error instanceof BootError) throw new InputError(error.message);
+      throw error;
+    }
+    hit = { engine, registry: loadServiceRegistry(join(root, 'cds-services', 'services'), join(root, 'cds-services', 'schemas', 'service.schema.json')) };
+    loaded.set(key, hit);
   }
-  return loaded;
+  return hit;
 }
 
 async function evaluate(options: Options, io: CliIo): Promise<number> {
@@ -235,7 +250,7 @@ async function evaluate(options: Options, io: CliIo): Promise<number> {
   const at = options.at ?? vignette.at;
   const language = options.language ?? vignette.language ?? 'zh-CN';
   const clock = at !== undefined ? fixedClock(at) : systemClock;
-  const { engine, registry } = engineAndServices();
+  const { engine, registry } = engineAndServices(options.siteProfile);
   const request = toRequest(vignette.input, options.hook ?? vignette.hook, vignette.selections, (h) => engine.prefetchFor(h), clock.now());
   const service = registry.services.find((s) => s.hook === request.hook);
   if (service === undefined) throw new InputError(`no service answers ${request.hook}`);

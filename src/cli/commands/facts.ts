@@ -9,11 +9,12 @@ import { BootError } from '../../shared/errors';
 import { InputError, loadInput } from '../load-input';
 import { EXIT, type CliCommand, type CliIo } from '../main';
 
-const USAGE = `usage: hcc-cds facts <file> [--json] [--at ISO-8601]
+const USAGE = `usage: hcc-cds facts <file> [--json] [--at ISO-8601] [--site-profile DIR]
 
   <file>   a FHIR Bundle (one patient's record) or a CDS Hooks request with prefetch
   --json   print an object keyed by fact name instead of text
   --at     evaluate as of this instant (lookback and staleness windows; default now)
+  --site-profile  a site-profile folder merged over fhir-mappings/ (README "Deploying at a hospital")
 
 exit codes: 0 ok, 1 failure, 2 usage error, 3 unreadable or invalid input
 `;
@@ -22,12 +23,14 @@ interface Options {
   readonly file: string;
   readonly json: boolean;
   readonly at?: Date;
+  readonly siteProfile?: string;
 }
 
 function parseArgs(args: readonly string[]): Options | string {
   let file: string | undefined;
   let json = false;
   let at: Date | undefined;
+  let siteProfile: string | undefined;
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg === '--json') json = true;
@@ -35,14 +38,21 @@ function parseArgs(args: readonly string[]): Options | string {
       const value = arg === '--at' ? args[(i += 1)] : arg.slice('--at='.length);
       if (value === undefined || !Number.isFinite(Date.parse(value))) return `--at needs an ISO 8601 date (got ${value ?? 'nothing'})`;
       at = new Date(value);
+    } else if (arg === '--site-profile' || arg.startsWith('--site-profile=')) {
+      const value = arg === '--site-profile' ? args[(i += 1)] : arg.slice('--site-profile='.length);
+      if (value === undefined || value === '') return '--site-profile needs a folder';
+      siteProfile = value;
     } else if (arg === '--help' || arg === '-h') return '';
     else if (arg.startsWith('-')) return `unknown option ${arg}`;
     else if (file === undefined) file = arg;
     else return `unexpected argument ${arg}`;
   }
   if (file === undefined) return 'missing <file>';
-  return { file, json, ...(at === undefined ? {} : { at }) };
+  return { file, json, ...(at === undefined ? {} : { at }), ...(siteProfile === undefined ? {} : { siteProfile }) };
 }
+
+/** Column width of the fact names (the longest catalogue name plus room). */
+const NAME_WIDTH = 30;
 
 function describe(name: string, fact: Fact): string {
   if (!fact.known) {
@@ -50,14 +60,14 @@ function describe(name: string, fact: Fact): string {
     if (fact.missing !== undefined && fact.missing.length > 0) parts.push(`missing ${fact.missing.join(', ')}`);
     if (fact.detail !== undefined) parts.push(fact.detail);
     if (fact.sources !== undefined && fact.sources.length > 0) parts.push(`from ${fact.sources.join(', ')}`);
-    return `${name.padEnd(26)} ${parts.join(' — ')}`;
+    return `${name.padEnd(NAME_WIDTH)} ${parts.join(' — ')}`;
   }
   const value = Array.isArray(fact.value) ? (fact.value.length === 0 ? '(none)' : fact.value.join(', ')) : String(fact.value);
   const parts = [`${value}${fact.unit === undefined ? '' : ` ${fact.unit}`}`];
   if (fact.effective !== undefined) parts.push(`@ ${fact.effective}`);
   if (fact.sources.length > 0) parts.push(`from ${fact.sources.join(', ')}`);
   if (fact.derived !== undefined) parts.push(`derived (${fact.derived.method}${fact.derived.detail === undefined ? '' : `: ${fact.derived.detail}`})`);
-  return `${name.padEnd(26)} ${parts.join('  ')}`;
+  return `${name.padEnd(NAME_WIDTH)} ${parts.join('  ')}`;
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
@@ -79,11 +89,12 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   let mappings;
   try {
-    mappings = loadMappings();
+    mappings = loadMappings(undefined, options.siteProfile === undefined ? {} : { siteProfile: options.siteProfile });
   } catch (error) {
     if (error instanceof BootError) {
       io.err(`hcc-cds facts: ${error.message}\n`);
-      return EXIT.failure;
+      // A bad site profile is invalid input; bad shipped mappings are an internal failure.
+      return options.siteProfile === undefined ? EXIT.failure : EXIT.badInput;
     }
     throw error;
   }

@@ -1,6 +1,7 @@
 /**
  * Adverse-event facts (docs/fact-catalogue.md "Adverse events"; clinical.md §2.5): the worst active CTCAE grade per
- * attribution, merged with lab-derived CTCAE grades while the patient is on the class they are presumed to come from.
+ * attribution (seed §1.1 "根据AEs的相关性及严重程度"), from AdverseEvents attributed to the class; lab-derived CTCAE
+ * grades join only for the classes config.yaml `labGradesPresumedFor` names (none by default).
  */
 import { known, unknown, type Fact } from '../facts';
 import { bool, num, sourcesOf } from './fact-helpers';
@@ -19,7 +20,14 @@ export interface AdverseEventSettings {
 const TARGETED = ['tki', 'anti-vegf', 'targeted'];
 
 type Out = Record<
-  'maxIrAeGrade' | 'maxIrAeGradeNonEndocrine' | 'maxTargetedAeGrade' | 'maxLocalTherapyAeGrade' | 'maxHaicAeGrade' | 'activeTargetedImmuneAe' | 'endocrineIrAe',
+  | 'maxIrAeGrade'
+  | 'maxIrAeGradeNonEndocrine'
+  | 'maxTargetedAeGrade'
+  | 'maxLocalTherapyAeGrade'
+  | 'maxHaicAeGrade'
+  | 'activeTargetedImmuneAe'
+  | 'endocrineIrAe'
+  | 'unresolvedOrganAeGrade',
   Fact
 >;
 
@@ -30,7 +38,10 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
   const onIci = bool(get('onIci')) === true;
   const onTargeted = bool(get('onTargeted')) === true;
 
-  const worst = (name: string, match: (e: AdverseEventEntry) => boolean, presumeLabs: boolean): Fact => {
+  // An active AE naming no suspect (attribution unknown) might belong to a class the patient is on: a maximum it
+  // could raise is Unknown rather than a wrong Known (issue 9 "Bad input"); the reader reports it as a data issue.
+  const unattributed = active.filter((e) => e.attribution.length === 0);
+  const worst = (name: string, match: (e: AdverseEventEntry) => boolean, presumeLabs: boolean, mayBelong: (e: AdverseEventEntry) => boolean = () => false): Fact => {
     const hits = active.filter(match);
     const ungraded = hits.filter((e) => e.grade === undefined);
     if (ungraded.length > 0) {
@@ -50,6 +61,10 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
         sources.push(...(l.fact.sources ?? []));
         notes.push(`${l.name} ${String(num(l.fact))} (lab-derived, attribution presumed)`);
       }
+    }
+    const couldRaise = unattributed.filter((e) => mayBelong(e) && (e.grade ?? Infinity) > grade);
+    if (couldRaise.length > 0) {
+      return unknown('missing-inputs', { detail: 'an adverse event on record names no suspect drug or procedure, so its attribution is unknown', sources: couldRaise.map((e) => e.source) });
     }
     return known(grade, {
       sources: [...new Set(sources)],
@@ -73,14 +88,23 @@ export function adverseEventFacts(events: readonly AdverseEventEntry[], get: Fac
       detail: `${notRecovered.length} not-recovered attributed AE(s) above grade ${settings.activeGradeAbove}; ${labActive.length} lab grade(s) above it while on therapy`,
     },
   });
+  const unresolvedOrgan = events.filter(
+    (e) => (isIci(e) || isTargeted(e)) && e.organAtStake === true && (e.outcome === undefined || !settings.recoveredOutcomes.includes(e.outcome)),
+  );
   const endocrine = active.filter((e) => isIci(e) && e.endocrine);
   return finiteOnly({
-    maxIrAeGrade: worst('ici', isIci, presumeIci),
-    maxIrAeGradeNonEndocrine: worst('ici-non-endocrine', (e) => isIci(e) && !e.endocrine, presumeIci),
-    maxTargetedAeGrade: worst('targeted', isTargeted, presumeTargeted),
+    maxIrAeGrade: worst('ici', isIci, presumeIci, () => onIci),
+    maxIrAeGradeNonEndocrine: worst('ici-non-endocrine', (e) => isIci(e) && !e.endocrine, presumeIci, (e) => onIci && !e.endocrine),
+    maxTargetedAeGrade: worst('targeted', isTargeted, presumeTargeted, () => onTargeted),
     maxLocalTherapyAeGrade: worst('local', (e) => e.attribution.includes('local'), false),
     maxHaicAeGrade: worst('haic', (e) => e.attribution.includes('haic'), false),
     activeTargetedImmuneAe,
+    unresolvedOrganAeGrade: worst(
+      'ti-organ-at-stake-unresolved',
+      (e) => unresolvedOrgan.includes(e),
+      false,
+      (e) => (onIci || onTargeted) && e.organAtStake === true && (e.outcome === undefined || !settings.recoveredOutcomes.includes(e.outcome)),
+    ),
     endocrineIrAe: known(endocrine.length > 0, { sources: endocrine.map((e) => e.source), derived: { from: ['adverseEvents'], method: 'endocrine-irae' } }),
   });
 }

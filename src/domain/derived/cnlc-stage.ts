@@ -1,7 +1,12 @@
 /**
- * CNLC stage (clinical.md §3.1): a recorded stage wins; otherwise the deterministic algorithm — (1) ECOG ≥ 3 or
- * Child-Pugh C → IV; (2) extrahepatic (including nodal) metastasis → IIIb; (3) macrovascular invasion → IIIa;
- * (4) tumour count and largest diameter → Ia / Ib / IIa / IIb. Cut-offs come from scores/cnlc.yaml.
+ * CNLC stage (clinical.md §3.1): the deterministic algorithm — (1) ECOG ≥ 3 or Child-Pugh C → IV; (2) extrahepatic
+ * (including nodal) metastasis → IIIb; (3) macrovascular invasion → IIIa; (4) tumour count and largest diameter →
+ * Ia / Ib / IIa / IIb. A recorded stage stands only while no input newer than it contradicts it (as the recorded
+ * Child-Pugh score stands only while newer than its inputs): a newer extrahepatic metastasis, macrovascular invasion,
+ * Child-Pugh, ECOG or tumour burden that contradicts it makes the stage the derived one, or Unknown (conflicting) when
+ * it cannot be derived; both are reported as data issues. A derived stage that differs only through data older than
+ * the recorded stage does not replace it.
+ * Cut-offs come from scores/cnlc.yaml.
  */
 import { isKnown, known, unknown, type Fact } from '../facts';
 import { bandFor, latestDate } from './bands';
@@ -23,27 +28,87 @@ export interface CnlcTable {
   }[];
 }
 
-/** Computes cnlcStage. */
-export function cnlcStage(get: FactLookup, table: CnlcTable): { cnlcStage: Fact } {
-  const recorded = get('cnlcStageRecorded');
-  if (isKnown(recorded)) return { cnlcStage: recorded };
+/** Receives a data problem found while staging (a recorded stage contradicted by newer data). */
+export type StageConflictReport = (message: string, location?: string) => void;
 
+const INPUTS = ['ecog', 'childPughClass', 'extrahepaticMetastasis', 'lymphNodeMetastasis', 'macrovascularInvasion', 'tumorCount', 'maxTumorDiameter'] as const;
+
+function msOf(fact: Fact): number | undefined {
+  const ms = isKnown(fact) && fact.effective !== undefined ? Date.parse(fact.effective) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** What a newer input says against the recorded stage, or undefined when it does not contradict it. */
+function contradiction(stage: string, derivedStage: string | undefined, newer: ReadonlyMap<string, Fact>, get: FactLookup, table: CnlcTable): string | undefined {
+  const ecog = num(get('ecog'));
+  const cp = str(get('childPughClass'));
+  const eh = bool(get('extrahepaticMetastasis'));
+  const ln = bool(get('lymphNodeMetastasis'));
+  const mvi = str(get('macrovascularInvasion'));
+  const isIv = stage === table.stageIv.stage;
+  const isIIIb = stage === table.extrahepatic.stage;
+  const isIIIa = stage === table.macrovascular.stage;
+  const burden = new Set(table.burden.map((b) => b.stage));
+  if (newer.has('ecog') && ecog !== undefined && ecog >= table.stageIv.ecogAtLeast && !isIv) return `ECOG ${ecog}`;
+  if (newer.has('childPughClass') && cp !== undefined && table.stageIv.childPughClasses.includes(cp) && !isIv) return `Child-Pugh ${cp}`;
+  if (isIv && (newer.has('ecog') || newer.has('childPughClass')) && ecog !== undefined && ecog < table.stageIv.ecogAtLeast && cp !== undefined && !table.stageIv.childPughClasses.includes(cp)) {
+    return `ECOG ${ecog} and Child-Pugh ${cp}`;
+  }
+  if (newer.has('extrahepaticMetastasis') && eh === true && !isIv && !isIIIb) return 'extrahepatic metastasis';
+  if (newer.has('lymphNodeMetastasis') && ln === true && !isIv && !isIIIb) return 'lymph-node metastasis';
+  if (isIIIb && (newer.has('extrahepaticMetastasis') || newer.has('lymphNodeMetastasis')) && eh === false && ln === false) return 'no extrahepatic or nodal metastasis';
+  if (newer.has('macrovascularInvasion') && mvi !== undefined && table.macrovascular.presentValues.includes(mvi) && burden.has(stage)) return `macrovascular invasion (${mvi})`;
+  if (newer.has('macrovascularInvasion') && mvi !== undefined && table.macrovascular.absentValues.includes(mvi) && isIIIa) return 'no macrovascular invasion';
+  if (derivedStage !== undefined && derivedStage !== stage && burden.has(stage) && burden.has(derivedStage) && (newer.has('tumorCount') || newer.has('maxTumorDiameter'))) {
+    return `tumour burden (stage ${derivedStage})`;
+  }
+  return undefined;
+}
+
+/** Computes cnlcStage (recorded while current, else derived; see the file comment). */
+export function cnlcStage(get: FactLookup, table: CnlcTable, report: StageConflictReport = () => undefined): { cnlcStage: Fact } {
+  const derived = deriveStage(get, table);
+  const recorded = get('cnlcStageRecorded');
+  if (!isKnown(recorded)) return { cnlcStage: derived };
+  const recordedMs = msOf(recorded);
+  const newer = new Map<string, Fact>();
+  for (const name of INPUTS) {
+    const fact = get(name);
+    const ms = msOf(fact);
+    if (ms !== undefined && (recordedMs === undefined || ms > recordedMs)) newer.set(name, fact);
+  }
+  if (newer.size === 0) return { cnlcStage: recorded };
+  const stage = String(recorded.value);
+  const when = recorded.effective === undefined ? 'undated' : recorded.effective.slice(0, 10);
+  const newerNames = [...newer.keys()].join(', ');
+  const derivedStage = isKnown(derived) ? String(derived.value) : undefined;
+  if (derivedStage === stage) return { cnlcStage: recorded };
+  const against = contradiction(stage, derivedStage, newer, get, table);
+  if (against === undefined) return { cnlcStage: recorded };
+  if (isKnown(derived)) {
+    report(`recorded CNLC stage ${stage} (${when}) is contradicted by newer data (${against}; newer: ${newerNames}), which give stage ${String(derivedStage)}; the derived stage is used`, recorded.sources[0]);
+    const detail = derived.derived?.detail ?? '';
+    return { cnlcStage: { ...derived, derived: { from: derived.derived?.from ?? [], method: derived.derived?.method ?? 'cnlc', detail: `${detail} (replaces the recorded stage ${stage} of ${when})` } } };
+  }
+  const message = `recorded CNLC stage ${stage} (${when}) is contradicted by newer data (${against}) and the stage cannot be derived`;
+  report(message, recorded.sources[0]);
+  return { cnlcStage: unknown('conflicting', { detail: message, sources: [...recorded.sources, ...sourcesOf([...newer.values()])] }) };
+}
+
+function deriveStage(get: FactLookup, table: CnlcTable): Fact {
   const used: { name: string; fact: Fact }[] = [];
   const steps: string[] = [];
-  const done = (stage: string): { cnlcStage: Fact } => {
+  const done = (stage: string): Fact => {
     const facts = used.map((u) => u.fact);
     const effective = latestDate(effectiveOf(facts));
-    return {
-      cnlcStage: known(stage, {
-        ...(effective === undefined ? {} : { effective }),
-        sources: sourcesOf(facts),
-        derived: { from: used.map((u) => u.name), method: `cnlc-${table.edition}`, detail: `${steps.join('; ')} → ${stage}` },
-      }),
-    };
+    return known(stage, {
+      ...(effective === undefined ? {} : { effective }),
+      sources: sourcesOf(facts),
+      derived: { from: used.map((u) => u.name), method: `cnlc-${table.edition}`, detail: `${steps.join('; ')} → ${stage}` },
+    });
   };
-  const notDerivable = (missing: string[], why: string): { cnlcStage: Fact } => ({
-    cnlcStage: unknown('missing-inputs', { missing, detail: `CNLC stage not recorded and not derivable: ${why}${steps.length > 0 ? ` (so far: ${steps.join('; ')})` : ''}` }),
-  });
+  const notDerivable = (missing: string[], why: string): Fact =>
+    unknown('missing-inputs', { missing, detail: `CNLC stage not recorded and not derivable: ${why}${steps.length > 0 ? ` (so far: ${steps.join('; ')})` : ''}` });
 
   // Step 1: PS 3-4 or Child-Pugh C → IV.
   const ecogFact = get('ecog');

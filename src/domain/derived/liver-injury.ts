@@ -7,8 +7,11 @@ import type { FactLookup } from './types';
 
 const INPUTS = ['altCtcaeGrade', 'astCtcaeGrade', 'bilirubinCtcaeGrade'] as const;
 
-/** liverInjuryGrade = max(ALT, AST, bilirubin grades); liverInjuryPattern = none / transaminase / bilirubin / mixed. */
-export function liverInjury(get: FactLookup): { liverInjuryGrade: Fact; liverInjuryPattern: Fact } {
+/**
+ * liverInjuryGrade = max(ALT, AST, bilirubin grades), Known as a lower bound when a missing component cannot lower it
+ * below `knownFromGrade` (the worst known grade is at least that); liverInjuryPattern = none / transaminase / bilirubin / mixed.
+ */
+export function liverInjury(get: FactLookup, knownFromGrade?: number): { liverInjuryGrade: Fact; liverInjuryPattern: Fact } {
   const facts = INPUTS.map((n) => get(n));
   const [alt, ast, bili] = facts.map(num);
   const missing = INPUTS.filter((_, i) => num(facts[i] as Fact) === undefined);
@@ -17,8 +20,10 @@ export function liverInjury(get: FactLookup): { liverInjuryGrade: Fact; liverInj
   const base = { ...(effective === undefined ? {} : { effective }), sources: sourcesOf(facts) };
   let grade: Fact;
   const maxKnown = knownGrades.length === 0 ? undefined : Math.max(...knownGrades);
-  if (missing.length === 0 || maxKnown === 4) {
-    grade = known(maxKnown as number, { ...base, derived: { from: INPUTS.filter((n) => !missing.includes(n)), method: 'max', detail: `ALT ${alt ?? '?'}, AST ${ast ?? '?'}, bilirubin ${bili ?? '?'}` } });
+  const lowerBound = missing.length > 0 && maxKnown !== undefined && knownFromGrade !== undefined && maxKnown >= knownFromGrade;
+  if (missing.length === 0 || lowerBound) {
+    const detail = `ALT ${alt ?? '?'}, AST ${ast ?? '?'}, bilirubin ${bili ?? '?'}${lowerBound ? ` (at least ${String(maxKnown)}: ${missing.join(', ')} missing)` : ''}`;
+    grade = known(maxKnown as number, { ...base, derived: { from: INPUTS.filter((n) => !missing.includes(n)), method: lowerBound ? 'max-lower-bound' : 'max', detail } });
   } else grade = unknown('missing-inputs', { missing });
   let pattern: Fact;
   if (alt === undefined || ast === undefined || bili === undefined) pattern = unknown('missing-inputs', { missing });

@@ -30,6 +30,8 @@ export interface AdverseEventEntry {
   /** Attribution classes of the suspect entities: ici, tki, anti-vegf, targeted, local, tace, haic, … */
   readonly attribution: readonly string[];
   readonly endocrine: boolean;
+  /** The event injures an organ whose function local therapy depends on (value set of the AE mapping). */
+  readonly organAtStake?: boolean;
   /** AdverseEvent.outcome code (resolved, recovering, ongoing, …). */
   readonly outcome?: string;
   /** Sources of the suspect entities that were resolved in the record. */
