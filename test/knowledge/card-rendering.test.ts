@@ -153,9 +153,9 @@ describe('values', () => {
   });
 
   test('a local default is marked where it is rendered and explained in the card, in both languages', () => {
-    const s = scenarioByPath(scenarios, 'r-ae-3/fires-grade-2-irae-ongoing');
+    const s = scenarioByPath(scenarios, 'r-ae-3/fires-grade-2-immune-hepatitis-ongoing');
     const en = cardFor(cards(s, 'en'), 'R-AE-3').detail ?? '';
-    expect(en).toContain('improved means grade ≤1 (local default)');
+    expect(en).toContain('Improved means grade ≤1 (local default)');
     expect(en).toMatch(/\*\*Local defaults and non-consensus sources\*\*\n\n(- .*\n)*- 1 — local default: "AE improved" is undefined/);
     const zh = cardFor(cards(s, 'zh-CN'), 'R-AE-3').detail ?? '';
     expect(zh).toContain('好转标准：CTCAE分级≤1（本地默认值）');
@@ -178,10 +178,10 @@ describe('values', () => {
   });
 
   test('no "SD for N days" when the latest response is not SD', () => {
-    const detail = cardFor(cards(scenarioByPath(scenarios, 'r-haic-4/fires-pr-after-haic-resectable'), 'en'), 'R-HAIC-4').detail ?? '';
+    const detail = cardFor(cards(scenarioByPath(scenarios, 'r-haic-4/fires-pr-after-haic-day-24'), 'en'), 'R-HAIC-4').detail ?? '';
     expect(detail).toContain('latest PR,');
     expect(detail).not.toMatch(/SD for/);
-    expect(detail).toContain('at most 28 (local default)');
+    expect(detail).toMatch(/from \d+ \(local default\) to 28 \(local default\)/);
   });
 });
 
