@@ -10,6 +10,7 @@
 import type { CdsAction, CdsSuggestion } from '../cds-hooks/types';
 import type { FhirResource } from 'fhir/r4';
 import { stableUuid } from '../shared/ids';
+import { sourceMarker } from './card-values';
 import { isFhirId, relativeReference } from './fhir-id';
 import { pruneEmpty } from './prune-empty';
 import type { CompiledSuggestionTemplate } from './compiled-types';
@@ -84,5 +85,7 @@ export function buildSuggestion(t: CompiledSuggestionTemplate, ctx: RenderContex
     if (resourceId !== undefined) actions = [{ type: 'delete', description: t.spec.deleteDraft.description[language], resourceId }];
   }
   if (actions.length === 0) return undefined;
-  return { label: t.spec.label[language], uuid: stableUuid(cardUuid, t.id, draft?.reference ?? ''), actions };
+  const source = t.spec.dosePerKg?.source;
+  const label = source !== undefined ? `${t.spec.label[language]}${sourceMarker(source, ctx)}` : t.spec.label[language];
+  return { label, uuid: stableUuid(cardUuid, t.id, draft?.reference ?? ''), actions };
 }

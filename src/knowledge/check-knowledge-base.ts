@@ -4,6 +4,7 @@
  */
 import type { FactDefinition } from '../mapping/types';
 import type { KnowledgeBase, LocalizedText, Recommendation, SuggestionRef } from './types';
+import { checkCardPolicy, checkDisplayData, checkKbTexts } from './check-card-policy';
 import { checkCondition, type ConditionContext } from './check-condition';
 import { checkStrings, checkTemplateText, SUMMARY_LIMIT } from './check-texts';
 import { leavesOf } from './condition-nodes';
@@ -14,7 +15,7 @@ const TEMPLATE_PATHS = [
   /^\.card\.(summary|detail)\./,
   /^\.orderChecks\[\d+\]\.(summary|detail)\./,
   /^\.interpretationNotes\[\d+\]\./,
-  /^\.topics\[\d+\]\.(summary|missingDataSummary)\./,
+  /^\.texts\.[A-Za-z]+\./,
   /^\.[a-z0-9-]+\.actions\[\d+\]\.resource\./,
   /^\.[a-z0-9-]+\.dosePerKg\.withWeight\./,
 ];
@@ -73,9 +74,6 @@ function checkRecommendation(rec: Recommendation, file: string, kb: KnowledgeBas
     });
   };
   if (rec.card !== undefined) {
-    if (rec.card.indicator === 'critical' || rec.card.indicatorRules?.some((r) => r.indicator === 'critical')) {
-      p.push(`${where} card: 'critical' is reserved for draft orders that conflict with a safety rule (orderChecks)`);
-    }
     p.push(...checkTemplateText(rec.card.summary, `${where} card.summary`, slotOk, SUMMARY_LIMIT));
     p.push(...checkTemplateText(rec.card.detail, `${where} card.detail`, slotOk));
     rec.card.indicatorRules?.forEach((r, i) => p.push(...checkCondition(r.when, `${where} card.indicatorRules[${i}]`, ctx)));
@@ -97,6 +95,7 @@ function checkRecommendation(rec: Recommendation, file: string, kb: KnowledgeBas
     p.push(...checkTemplateText(note, `${where} interpretationNotes[${i}]`, (s) => s.startsWith('param.') && manifest.parameters[s.slice(6)] !== undefined)),
   );
   for (const fact of factsOfRecommendation(rec)) if (ctx.facts.has(fact) && kb.factLabels[fact] === undefined) p.push(`${where}: fact '${fact}' has no label in fact-labels.yaml`);
+  p.push(...checkCardPolicy(rec, where, kb));
   p.push(...checkStrings(rec, `${file}`, isTemplatePath));
   return p;
 }
@@ -115,8 +114,6 @@ function checkManifest(kb: KnowledgeBase, ctx: ConditionContext): string[] {
   manifest.topics.forEach((t, i) => {
     if (topicIds.has(t.id)) p.push(`kb.yaml topics[${i}]: duplicate topic '${t.id}'`);
     topicIds.add(t.id);
-    p.push(...checkTemplateText(t.summary, `kb.yaml topics[${i}].summary`, (s) => s === 'count', SUMMARY_LIMIT));
-    p.push(...checkTemplateText(t.missingDataSummary, `kb.yaml topics[${i}].missingDataSummary`, (s) => s === 'count', SUMMARY_LIMIT));
   });
   for (const [fact, use] of Object.entries(manifest.dataRequests)) {
     if (!ctx.facts.has(fact)) p.push(`kb.yaml dataRequests: unknown fact '${fact}'`);
@@ -127,6 +124,7 @@ function checkManifest(kb: KnowledgeBase, ctx: ConditionContext): string[] {
     if (def?.type !== 'quantity' || def.unit !== 'kg') p.push(`kb.yaml weightFact: '${manifest.weightFact}' must be a quantity fact in kg`);
   }
   for (const fact of Object.keys(kb.factLabels)) if (!ctx.facts.has(fact)) p.push(`fact-labels.yaml: unknown fact '${fact}'`);
+  p.push(...checkKbTexts(manifest));
   p.push(...checkStrings(manifest, 'kb.yaml', isTemplatePath));
   return p;
 }
@@ -160,5 +158,7 @@ export function checkKnowledgeBase(kb: KnowledgeBase, files: readonly string[], 
     seen.set(rec.id, file);
     problems.push(...checkRecommendation(rec, file, kb, ctx));
   });
+  const used = new Set(kb.recommendations.flatMap((rec) => [...factsOfRecommendation(rec)]));
+  problems.push(...checkDisplayData(kb, facts, used));
   return problems;
 }

@@ -8,12 +8,14 @@ import type { CompiledSuggestionRef } from './compiled-types';
 import type { DraftOrder } from './draft-orders';
 import { decideCondition } from './evaluate-condition';
 import type { RenderContext } from './render-context';
+import type { LocalizedText } from './types';
 
 /** Accumulates suggestions for one card. */
 export class SuggestionCollector {
   private readonly seen = new Set<string>();
   private readonly list: CdsSuggestion[] = [];
   private readonly facts = new Set<string>();
+  private readonly sources: LocalizedText[] = [];
 
   constructor(
     private readonly ctx: RenderContext,
@@ -29,6 +31,8 @@ export class SuggestionCollector {
     const suggestion = template !== undefined ? buildSuggestion(template, this.ctx, this.cardUuid, this.draft) : undefined;
     if (suggestion === undefined) return;
     this.list.push(suggestion);
+    const source = template?.spec.dosePerKg?.source;
+    if (source !== undefined && !this.sources.includes(source)) this.sources.push(source);
     const weightFact = this.ctx.compiled.kb.manifest.weightFact;
     if (template?.spec.dosePerKg !== undefined && weightFact !== undefined && knownWeightKg(this.ctx) !== undefined) this.facts.add(weightFact);
   }
@@ -49,6 +53,16 @@ export class SuggestionCollector {
   /** Facts the suggestions were computed from (the body weight behind a per-kg dose), for the card's facts. */
   get usedFacts(): readonly string[] {
     return [...this.facts];
+  }
+
+  /** Named non-consensus sources of the suggestions (e.g. the guideline behind a steroid dose), for the card. */
+  get usedSources(): readonly LocalizedText[] {
+    return this.sources;
+  }
+
+  /** True when a data request exists for the fact (kb.yaml dataRequests). */
+  hasDataRequest(fact: string): boolean {
+    return this.ctx.compiled.kb.manifest.dataRequests[fact] !== undefined;
   }
 
   /** The suggestions collected so far. */

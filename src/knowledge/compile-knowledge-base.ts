@@ -105,6 +105,5 @@ export function compileKnowledgeBase(
   }
   const mappingOptions: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(kb.manifest.parameters)) if (spec.mappingOption !== undefined) mappingOptions[spec.mappingOption] = params[name];
-  const topicSummaries = new Map(kb.manifest.topics.map((t) => [t.id, { summary: localized(t.summary), missing: localized(t.missingDataSummary) }]));
-  return { kb, parameters: params, scope: cond(kb.manifest.scope), recommendations, suggestions, topicSummaries, factsByHook, mappingOptions };
+  return { kb, parameters: params, scope: cond(kb.manifest.scope), recommendations, suggestions, factsByHook, mappingOptions };
 }

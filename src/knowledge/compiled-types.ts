@@ -62,7 +62,6 @@ export interface CompiledKnowledgeBase {
   readonly scope: CompiledCondition;
   readonly recommendations: readonly CompiledRecommendation[];
   readonly suggestions: ReadonlyMap<string, CompiledSuggestionTemplate>;
-  readonly topicSummaries: ReadonlyMap<string, { readonly summary: LocalizedTemplate; readonly missing: LocalizedTemplate }>;
   /** Facts each hook's recommendations need (prefetch). */
   readonly factsByHook: Readonly<Record<HookName, readonly string[]>>;
   /** Options passed to the mapping layer, from parameters that declare a mappingOption. */

@@ -1,5 +1,6 @@
 /**
- * Turns an evaluation into cards: patient-view → one card per decision topic (kb.yaml order); order hooks →
+ * Turns an evaluation into cards: patient-view → one card per decision topic with recommendations that fire
+ * (kb.yaml order) and at most one data-gap card; order hooks →
  * one card per conflicting draft and rule, one info card per draft left unchecked. Sorted critical first.
  */
 import type { CdsCard, HookName } from '../cds-hooks/types';
@@ -7,6 +8,8 @@ import type { KnowledgeEvaluation } from './evaluate-knowledge';
 import { indicatorRank } from './indicator';
 import type { RenderContext } from './render-context';
 import { renderConflictCard, renderUncheckedCard, type CheckedDraft } from './render-order-card';
+import { inPopulation } from './population';
+import { renderDataGapCard } from './render-data-gap-card';
 import { renderTopicCard } from './render-topic-card';
 
 /** A rendered card with the recommendation ids behind it (card log). */
@@ -18,13 +21,16 @@ export interface RenderedCard {
 function patientViewCards(evaluation: KnowledgeEvaluation, ctx: RenderContext): RenderedCard[] {
   const out: RenderedCard[] = [];
   for (const topic of ctx.compiled.kb.manifest.topics) {
-    const inTopic = evaluation.outcomes.filter((e) => e.compiled.rec.topic === topic.id);
-    const fired = inTopic.filter((e) => e.outcome.status === 'fires');
-    // "when it matters for this patient": only patients in scope (scope decided true) get data-request cards
-    const lacking = inTopic.filter((e) => e.outcome.status === 'notEvaluable' && e.outcome.scopeTrace?.result === true);
-    const card = renderTopicCard(topic, fired, lacking, ctx);
-    if (card !== undefined) out.push({ card, recommendationIds: [...fired, ...lacking].map((e) => e.compiled.rec.id) });
+    const fired = evaluation.outcomes.filter((e) => e.compiled.rec.topic === topic.id && e.outcome.status === 'fires');
+    const card = renderTopicCard(topic, fired, ctx);
+    if (card !== undefined) out.push({ card, recommendationIds: fired.map((e) => e.compiled.rec.id) });
   }
+  // "Data missing" only where the patient is in the recommendation's population and the missing data decide it;
+  // all of it on one card.
+  const shared = ctx.compiled.kb.manifest.gatingFacts ?? [];
+  const lacking = evaluation.outcomes.filter((e) => inPopulation(e.outcome, [...(e.compiled.gate?.requiredFacts ?? []), ...shared]));
+  const gap = renderDataGapCard(lacking, ctx);
+  if (gap !== undefined) out.push({ card: gap, recommendationIds: lacking.map((e) => e.compiled.rec.id) });
   return out;
 }
 

@@ -6,7 +6,8 @@
 import type { CdsCard } from '../cds-hooks/types';
 import { stableUuid } from '../shared/ids';
 import { cardExtension, extensionFacts } from './card-extension';
-import { cardSource, evidenceFooter, factsTable, overrideReasons, recommendationHeading, renderText, sourceLinks } from './card-common';
+import { actionBlock, cardSource, evidenceFooter, factsTable, overrideReasons, provenanceBlock, renderText, sourceLinks } from './card-common';
+import { checkParametersOf, localDefaultsBlock } from './card-values';
 import type { CompiledOrderCheck, CompiledRecommendation } from './compiled-types';
 import { SuggestionCollector } from './collect-suggestions';
 import type { DraftOrder } from './draft-orders';
@@ -39,14 +40,17 @@ export function renderConflictCard(item: CheckedDraft, ctx: RenderContext): CdsC
   const collector = new SuggestionCollector(ctx, uuid, draft);
   collector.addRefs(check.suggestions);
   const names = [...new Set([...knownFactsOf(outcome.trace), ...check.factNames, ...collector.usedFacts])];
-  const parts = [draftLine(draft, ctx), `${recommendationHeading(rec.rec, ctx)}\n\n${renderText(check.detail, ctx, true)}`, `> ${rec.rec.statement[l]}`];
+  const summary = renderText(check.summary, ctx, false);
+  const parts = [actionBlock(summary, renderText(check.detail, ctx, true), ctx), draftLine(draft, ctx), `> ${rec.rec.statement[l]}`];
   const table = factsTable(names, ctx);
   if (table !== '') parts.push(table);
-  parts.push(evidenceFooter(ctx));
+  const defaults = localDefaultsBlock(checkParametersOf(check.spec), collector.usedSources, ctx);
+  if (defaults !== '') parts.push(defaults);
+  parts.push(provenanceBlock([rec.rec], ctx), evidenceFooter(ctx));
   const suggestions = collector.suggestions;
   return {
     uuid,
-    summary: clampSummary(renderText(check.summary, ctx, false)),
+    summary: clampSummary(summary),
     detail: parts.join('\n\n'),
     indicator: check.spec.indicator,
     source: cardSource(compiled, l, { code: rec.rec.topic, display: compiled.kb.manifest.topics.find((t) => t.id === rec.rec.topic)?.title[l] ?? rec.rec.topic }),

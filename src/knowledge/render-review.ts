@@ -33,7 +33,7 @@ function recommendationSection(rec: Recommendation, kb: KnowledgeBase, params: P
   out.push(`Version ${rec.version} · status ${rec.status} · review ${rec.review.status}${rec.review.approvedBy.length > 0 ? ` (approved by ${rec.review.approvedBy.join(', ')})` : ' (not yet approved)'}${rec.rules !== undefined ? ` · rules ${rec.rules.join(', ')}` : ''} · hooks ${rec.hooks.join(', ')}`, '');
   out.push('**Statement / 推荐意见**', '', both(rec.statement), '');
   const attribution = manifest.attributions[rec.source.attribution];
-  out.push(`**Source / 出处**: seed §${rec.source.section}; ${attribution?.en ?? rec.source.attribution} / ${attribution?.['zh-CN'] ?? ''}; wording 原文措辞: ${rec.wordingStrength}`, '');
+  out.push(`**Source / 出处**: interpretation §${rec.source.section} / 解读 §${rec.source.section}; ${attribution?.en ?? rec.source.attribution} / ${attribution?.['zh-CN'] ?? ''}; wording 原文措辞: ${rec.wordingStrength}`, '');
   out.push(`**Evidence / 证据**: level ${rec.evidence.level ?? 'not stated'}, strength ${rec.evidence.strength ?? 'not stated'} — ${manifest.grading.notStated.en} / ${manifest.grading.notStated['zh-CN']}`, '', both(rec.evidence.note), '');
   if (rec.when !== undefined) {
     out.push('**Applies when (en)**', '', ...conditionInWords(rec.when, 'en', kb, params), '', '**适用条件（中文）**', '', ...conditionInWords(rec.when, 'zh-CN', kb, params), '');

@@ -1,19 +1,21 @@
 /**
- * patient-view: one card per decision topic, naming the recommendations that fire (with their facts) and those
- * that could not be evaluated (with the data that would settle them and suggestions to obtain it).
+ * patient-view: one card per decision topic with recommendations that fire. The card is driven by its most
+ * urgent recommendation (KB order breaks ties): the summary is that recommendation's own summary (plus how many
+ * more apply); the detail leads with each recommendation's action and one line of why, then the facts table,
+ * the local defaults the card rests on, the provenance and the evidence line. Data-missing content is not here:
+ * it goes to the one data-gap card (render-data-gap-card.ts).
  */
 import type { CdsCard } from '../cds-hooks/types';
 import { stableUuid } from '../shared/ids';
 import { cardExtension, extensionFacts } from './card-extension';
-import { cardSource, evidenceFooter, factsTable, overrideReasons, recommendationHeading, renderText, sourceLinks } from './card-common';
+import { actionBlock, cardSource, countText, evidenceFooter, factsTable, overrideReasons, provenanceBlock, renderText, sourceLinks } from './card-common';
+import { localDefaultsBlock, parametersOf } from './card-values';
 import type { CompiledRecommendation } from './compiled-types';
 import { SuggestionCollector } from './collect-suggestions';
 import { knownFactsOf } from './evaluate-condition';
-import { factLabel } from './format-fact';
-import { effectiveIndicator, mostUrgent } from './indicator';
-import { clampSummary, escapeMarkdown } from './markdown';
+import { effectiveIndicator, indicatorRank, mostUrgent } from './indicator';
+import { clampSummary } from './markdown';
 import type { RenderContext } from './render-context';
-import { renderTemplate } from './template';
 import type { Outcome, Topic } from './types';
 
 /** A recommendation with its outcome for this patient. */
@@ -31,55 +33,56 @@ function factNamesOf(fired: readonly Evaluated[]): string[] {
   return [...names];
 }
 
-/** Renders the card of one topic, or undefined when nothing fired and nothing needs data. */
-export function renderTopicCard(topic: Topic, fired: readonly Evaluated[], lacking: readonly Evaluated[], ctx: RenderContext): CdsCard | undefined {
-  if (fired.length === 0 && lacking.length === 0) return undefined;
+/** A card summary naming the driving recommendation, with "(+N more)" kept within the CDS Hooks limit. */
+export function drivenSummary(lead: string, more: number, ctx: RenderContext): string {
+  if (more === 0) return clampSummary(lead);
+  const suffix = countText('moreRecommendationsOne', 'moreRecommendationsOther', more, ctx);
+  const room = 139 - [...suffix].length;
+  const head = [...lead.replace(/[\r\n]+/g, ' ')];
+  return `${head.length <= room ? head.join('') : `${head.slice(0, room - 1).join('')}…`}${suffix}`;
+}
+
+/** Renders the card of one topic, or undefined when nothing fired. */
+export function renderTopicCard(topic: Topic, fired: readonly Evaluated[], ctx: RenderContext): CdsCard | undefined {
+  const withCard = fired.filter((e) => e.compiled.card !== undefined);
+  if (withCard.length === 0) return undefined;
   const { compiled, language: l } = ctx;
   const { kb } = compiled;
   const uuid = stableUuid(ctx.hookInstance, topic.id);
-  const templates = compiled.topicSummaries.get(topic.id);
-  const firstCard = fired[0]?.compiled.card;
-  let summary: string;
-  if (fired.length === 1 && firstCard !== undefined) summary = renderText(firstCard.summary, ctx, false);
-  else if (templates === undefined) summary = topic.title[l];
-  else summary = renderTemplate((fired.length > 0 ? templates.summary : templates.missing)[l], () => String(fired.length > 0 ? fired.length : lacking.length));
+  const ranked = withCard
+    .map((e, i) => ({ e, i, indicator: effectiveIndicator(e.compiled, ctx.facts) }))
+    .sort((a, b) => indicatorRank(a.indicator) - indicatorRank(b.indicator) || a.i - b.i);
 
   const collector = new SuggestionCollector(ctx, uuid);
-  const parts: string[] = [`**${topic.title[l]}**`];
-  for (const { compiled: rec } of fired) {
-    if (rec.card === undefined) continue;
-    parts.push(`${recommendationHeading(rec.rec, ctx)}\n\n${renderText(rec.card.detail, ctx, true)}`);
-    collector.addRefs(rec.card.suggestions);
+  const parts: string[] = [];
+  const params: string[] = [];
+  for (const { e } of ranked) {
+    const card = e.compiled.card;
+    if (card === undefined) continue;
+    parts.push(actionBlock(renderText(card.summary, ctx, false), renderText(card.detail, ctx, true), ctx));
+    collector.addRefs(card.suggestions);
+    params.push(...parametersOf(e.compiled.rec));
   }
-  if (lacking.length > 0) {
-    const lines = lacking.map(({ compiled: rec, outcome }) => {
-      const needs = outcome.missingFacts.map((f) => escapeMarkdown(factLabel(f, l, kb))).join(', ');
-      return `- **${rec.rec.id}** ${rec.rec.title[l]} — ${kb.manifest.texts.needs[l]}: ${needs}`;
-    });
-    parts.push(`**${kb.manifest.texts.notEvaluableHeading[l]}**\n\n${lines.join('\n')}`);
-    collector.addDataRequests([...new Set(lacking.flatMap((e) => e.outcome.missingFacts))]);
-  }
-  const names = [...new Set([...factNamesOf(fired), ...collector.usedFacts])];
+  const names = [...new Set([...factNamesOf(withCard), ...collector.usedFacts])];
   const table = factsTable(names, ctx);
   if (table !== '') parts.push(table);
-  parts.push(evidenceFooter(ctx));
+  const defaults = localDefaultsBlock(params, collector.usedSources, ctx);
+  if (defaults !== '') parts.push(defaults);
+  const recs = ranked.map(({ e }) => e.compiled.rec);
+  parts.push(provenanceBlock(recs, ctx), evidenceFooter(ctx));
 
+  const lead = ranked[0]?.e.compiled.card;
+  const summary = lead !== undefined ? renderText(lead.summary, ctx, false) : topic.title[l];
   const suggestions = collector.suggestions;
-  const notEvaluable = lacking.map((e) => ({ id: e.compiled.rec.id, missingFacts: e.outcome.missingFacts }));
   return {
     uuid,
-    summary: clampSummary(summary),
+    summary: drivenSummary(summary, ranked.length - 1, ctx),
     detail: parts.join('\n\n'),
-    indicator: mostUrgent(fired.map((e) => effectiveIndicator(e.compiled, ctx.facts))),
+    indicator: mostUrgent(ranked.map((r) => r.indicator)),
     source: cardSource(compiled, l, { code: topic.id, display: topic.title[l] }),
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'any' as const } : {}),
     overrideReasons: overrideReasons(compiled, l),
     links: sourceLinks(compiled, l),
-    extension: cardExtension(
-      fired.map((e) => e.compiled.rec),
-      kb.manifest.version,
-      extensionFacts(names, ctx.facts),
-      notEvaluable.length > 0 ? { notEvaluable } : {},
-    ),
+    extension: cardExtension(recs, kb.manifest.version, extensionFacts(names, ctx.facts)),
   };
 }

@@ -100,20 +100,22 @@ export interface ParameterSpec {
   readonly mappingOption?: string;
   readonly source: string;
   readonly note: LocalizedText;
+  /** Where the default comes from; absent means a local default (cards mark every non-consensus value). */
+  readonly origin?: 'consensus' | 'local-default' | 'other-source';
+  /** The named source when `origin` is other-source. */
+  readonly originSource?: LocalizedText;
 }
 
 /** A decision topic: patient-view shows one card per topic. */
 export interface Topic {
   readonly id: string;
   readonly title: LocalizedText;
-  readonly summary: LocalizedText;
-  readonly missingDataSummary: LocalizedText;
 }
 
 /** A suggestion template of suggestions.yaml. */
 export interface SuggestionTemplate {
   readonly label: LocalizedText;
-  readonly dosePerKg?: { readonly low: number; readonly high: number; readonly text: LocalizedText; readonly withWeight: LocalizedText };
+  readonly dosePerKg?: { readonly low: number; readonly high: number; readonly text: LocalizedText; readonly withWeight: LocalizedText; readonly source?: LocalizedText };
   readonly actions?: readonly { readonly type: 'create'; readonly description: LocalizedText; readonly resource: Readonly<Record<string, unknown>> }[];
   readonly holdActive?: { readonly classes: readonly string[]; readonly description: LocalizedText };
   readonly deleteDraft?: { readonly description: LocalizedText };
@@ -141,6 +143,10 @@ export interface KnowledgeBaseManifest {
   readonly dataRequests: Readonly<Record<string, string>>;
   readonly overrideReasons: { readonly system: string; readonly codes: readonly { readonly code: string; readonly display: LocalizedText }[] };
   readonly texts: Readonly<Record<KbTextKey, LocalizedText>>;
+  /** Facts that define a population wherever a recommendation reads them (data-gap cards never ask for them). */
+  readonly gatingFacts?: readonly string[];
+  /** Display labels of machine codes (portal-vein, full-dose…). */
+  readonly valueLabels?: Readonly<Record<string, LocalizedText>>;
 }
 
 /** The keys of kb.yaml `texts`. */
@@ -160,7 +166,29 @@ export type KbTextKey =
   | 'orderHeading'
   | 'orderNotEvaluableSummary'
   | 'yes'
-  | 'no';
+  | 'no'
+  | 'cardWhy'
+  | 'cardProvenance'
+  | 'sectionCite'
+  | 'localDefault'
+  | 'notConsensus'
+  | 'localDefaultsHeading'
+  | 'defaultUln'
+  | 'moreRecommendationsOne'
+  | 'moreRecommendationsOther'
+  | 'dataGapSummaryOne'
+  | 'dataGapSummaryOther'
+  | 'dataGapHeading'
+  | 'dataGapUnlocksOne'
+  | 'dataGapUnlocksOther'
+  | 'gapAbsent'
+  | 'gapOutsideLookback'
+  | 'gapStale'
+  | 'gapUnit'
+  | 'gapUnreadable'
+  | 'gapConflicting'
+  | 'gapIncomplete'
+  | 'gapLastResult';
 
 /** The whole knowledge base, validated and frozen. */
 export interface KnowledgeBase {

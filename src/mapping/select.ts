@@ -121,7 +121,7 @@ export function select(fact: CompiledMappedFact, candidates: readonly Candidate[
     const old = lookbackFrom === undefined ? [] : candidates.filter((c) => c.dateMs !== undefined && c.dateMs < lookbackFrom);
     if (old.length === 0) return unknown('no-data');
     const latest = old.reduce((a, b) => ((b.dateMs as number) > (a.dateMs as number) ? b : a));
-    const detail = `${old.length} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback`;
+    const detail = `${old.length} result(s) older than the ${fact.lookbackDays ?? '?'}-day lookback${latest.date === undefined ? '' : `, the latest on ${latest.date.slice(0, 10)}`}`;
     reportOnce(state, { code: 'outside-lookback', message: `${fact.name}: the latest result (${(latest.date ?? '').slice(0, 10)}) is older than the ${fact.lookbackDays ?? '?'}-day lookback; not used`, location: latest.ref });
     return unknown('no-data', { detail, sources: old.map((c) => c.ref) });
   };

@@ -8,6 +8,7 @@ import type { Bundle, FhirResource } from 'fhir/r4';
 import request from 'supertest';
 import type { HookName } from '../../src/cds-hooks/types';
 import { projectRoot } from '../../src/config/project-root';
+import { daysBetween, shiftDates } from '../../src/demo-fhir/shift-dates';
 import { createInMemoryGatewayFactory } from '../../src/fhir/in-memory-gateway';
 import { lintPrefetchTemplate } from '../../src/fhir/prefetch-tokens';
 import { loadEngine } from '../../src/knowledge/load-engine';
@@ -19,7 +20,9 @@ import { fillPrefetch } from '../../scripts/lib/prefetch-fill';
 const fixture = JSON.parse(
   readFileSync(join(projectRoot(), 'test', 'fixtures', 'fhir', 'patient-cnlc-iiia-pvtt-child-pugh-a-naive.json'), 'utf8'),
 ) as Bundle;
-const resources = (fixture.entry ?? []).map((e) => e.resource as FhirResource);
+// The fixture is dated around 2025-06-01; shifted to today, so its results are current (not stale) and cards fire.
+const shifted = shiftDates(fixture, daysBetween(new Date('2025-06-01T00:00:00Z'), new Date())) as Bundle;
+const resources = (shifted.entry ?? []).map((e) => e.resource as FhirResource);
 const patientId = 'hcc-iiia-naive';
 const engine = loadEngine();
 

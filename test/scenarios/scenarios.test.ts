@@ -21,6 +21,9 @@ beforeAll(() => {
 interface OwnExtension {
   readonly recommendations?: readonly { id: string; evidenceStatus: unknown; evidenceLevel?: unknown; strength?: unknown }[];
   readonly facts?: readonly { name: string }[];
+  readonly kind?: string;
+  readonly notEvaluable?: readonly { id: string }[];
+  readonly missingInputs?: readonly { fact: string; reason: string; recommendations: readonly string[] }[];
 }
 
 function own(card: CdsCard): OwnExtension {
@@ -66,6 +69,28 @@ describe.each(scenarios.map((s) => [s.path, s] as const))('%s', (_path, scenario
       const listed = cardsNaming(result.cards, id).flatMap((c) => (own(c).facts ?? []).map((f) => f.name));
       for (const fact of facts) expect({ id, fact, listed: listed.includes(fact) }).toEqual({ id, fact, listed: true });
     }
+
+    const gaps = result.cards.filter((c) => own(c).kind === 'data-gap');
+    if (scenario.hook === 'patient-view') expect(gaps.length).toBeLessThanOrEqual(1);
+    else expect(gaps).toHaveLength(0);
+    for (const gap of gaps) {
+      // only recommendations that could not be evaluated, never a fact id in the text
+      for (const n of own(gap).notEvaluable ?? []) expect({ id: n.id, status: status.get(n.id)?.status }).toEqual({ id: n.id, status: 'notEvaluable' });
+      const text = `${gap.summary}\n${gap.detail ?? ''}`;
+      for (const input of own(gap).missingInputs ?? []) {
+        const label = engine.compiled.kb.factLabels[input.fact]?.[scenario.language];
+        expect({ fact: input.fact, labelled: label !== undefined && text.includes(label) }).toEqual({ fact: input.fact, labelled: true });
+        if (/[A-Z]/.test(input.fact)) expect({ fact: input.fact, idShown: text.includes(input.fact) }).toEqual({ fact: input.fact, idShown: false });
+      }
+    }
+    if (want.dataGap !== undefined) {
+      expect(gaps).toHaveLength(1);
+      const listed = (own(gaps[0] as CdsCard).notEvaluable ?? []).map((n) => n.id);
+      for (const id of want.dataGap.recommendations) expect({ id, listed: listed.includes(id) }).toEqual({ id, listed: true });
+      const inputs = (own(gaps[0] as CdsCard).missingInputs ?? []).map((i) => i.fact);
+      for (const fact of want.dataGap.inputs ?? []) expect({ fact, listed: inputs.includes(fact) }).toEqual({ fact, listed: true });
+    }
+    if (want.noDataGap === true) expect(gaps).toHaveLength(0);
 
     const body = { cards: result.cards, extension: { 'org.hcc-cds': responseExtension(result.extension, []) } };
     expect(validateCdsResponse(body)).toEqual([]);

@@ -185,7 +185,7 @@ function evidenceText(rec: Record<string, unknown>): string {
   const level = typeof rec['evidenceLevel'] === 'string' ? rec['evidenceLevel'] : 'not stated';
   const strength = typeof rec['strength'] === 'string' ? rec['strength'] : 'not stated';
   const grade = rec['evidenceStatus'] === 'stated' || rec['evidenceStatus'] === 'partly-stated' ? `evidence level ${level}, strength ${strength}` : 'evidence level and strength not stated in the available source';
-  const section = rec['section'] !== undefined ? ` §${String(rec['section'])}` : '';
+  const section = rec['section'] !== undefined ? `, interpretation §${String(rec['section'])}` : '';
   return `${String(rec['id'])}: ${grade}${rec['source'] !== undefined ? `; source ${String(rec['source'])}${section}` : ''}`;
 }
 

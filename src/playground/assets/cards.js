@@ -67,7 +67,7 @@
       var level = typeof rec.evidenceLevel === 'string' ? rec.evidenceLevel : t('notStated');
       var strength = typeof rec.strength === 'string' ? rec.strength : t('notStated');
       var parts = [t('evidenceLevel') + ': ' + level, t('strength') + ': ' + strength];
-      if (rec.source) parts.push(t('source') + ': ' + rec.source + (rec.section ? ' §' + rec.section : ''));
+      if (rec.source) parts.push(t('source') + ': ' + rec.source + (rec.section ? ', ' + t('interpretation') + ' §' + rec.section : ''));
       if (rec.wording) parts.push(t('wording') + ': ' + rec.wording);
       item.appendChild(el('span', 'evidence-text', ' — ' + parts.join('; ')));
       list.appendChild(item);

@@ -20,6 +20,10 @@ export interface Expectations {
   readonly warning?: readonly string[];
   /** Facts each named recommendation's card must list in its extension. */
   readonly cardFacts?: Readonly<Record<string, readonly string[]>>;
+  /** patient-view: exactly one data-gap card, listing these recommendations and missing inputs (issue 9). */
+  readonly dataGap?: { readonly recommendations: readonly string[]; readonly inputs?: readonly string[] };
+  /** patient-view: no data-gap card at all. */
+  readonly noDataGap?: true;
 }
 
 /** One vignette. */
