@@ -158,6 +158,14 @@ export function checkKnowledgeBase(kb: KnowledgeBase, files: readonly string[], 
     seen.set(rec.id, file);
     problems.push(...checkRecommendation(rec, file, kb, ctx));
   });
+  kb.recommendations.forEach((rec, i) => {
+    for (const id of rec.dataGapCoveredBy ?? []) {
+      const coverer = kb.recommendations.find((r) => r.id === id);
+      if (coverer === undefined || coverer.id === rec.id || coverer.card === undefined) {
+        problems.push(`${files[i] ?? `recommendations/${rec.id}.yaml`} (${rec.id}): dataGapCoveredBy '${id}' must name another recommendation with a patient-view card`);
+      }
+    }
+  });
   const used = new Set(kb.recommendations.flatMap((rec) => [...factsOfRecommendation(rec)]));
   problems.push(...checkDisplayData(kb, facts, used));
   return problems;

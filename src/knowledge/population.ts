@@ -25,6 +25,11 @@ export function conditionsPlacePatient(trace: TraceNode | undefined, gating: rea
   return gates.length > 0 && gates.every((c) => c.result === true);
 }
 
+/** True when a recommendation named in `coveredBy` fired, so its card already asks for the missing data. */
+export function gapCoveredByFiredCard(coveredBy: readonly string[] | undefined, fired: ReadonlySet<string>): boolean {
+  return (coveredBy ?? []).some((id) => fired.has(id));
+}
+
 /** True when a not-evaluable outcome warrants data-gap content for this patient. */
 export function inPopulation(outcome: Outcome, gating: readonly string[]): boolean {
   if (outcome.status !== 'notEvaluable' || outcome.scopeTrace?.result !== true) return false;

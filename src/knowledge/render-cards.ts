@@ -8,7 +8,7 @@ import type { KnowledgeEvaluation } from './evaluate-knowledge';
 import { indicatorRank } from './indicator';
 import type { RenderContext } from './render-context';
 import { renderConflictCard, renderUncheckedCard, type CheckedDraft } from './render-order-card';
-import { inPopulation } from './population';
+import { gapCoveredByFiredCard, inPopulation } from './population';
 import { renderDataGapCard } from './render-data-gap-card';
 import { renderTopicCard } from './render-topic-card';
 
@@ -27,8 +27,12 @@ function patientViewCards(evaluation: KnowledgeEvaluation, ctx: RenderContext): 
   }
   // "Data missing" only where the patient is in the recommendation's population and the missing data decide it;
   // all of it on one card.
+  // A recommendation whose missing data a fired card already asks for (dataGapCoveredBy) is not repeated.
   const shared = ctx.compiled.kb.manifest.gatingFacts ?? [];
-  const lacking = evaluation.outcomes.filter((e) => inPopulation(e.outcome, [...(e.compiled.gate?.requiredFacts ?? []), ...shared]));
+  const fired = new Set(evaluation.outcomes.filter((e) => e.outcome.status === 'fires').map((e) => e.compiled.rec.id));
+  const lacking = evaluation.outcomes.filter(
+    (e) => inPopulation(e.outcome, [...(e.compiled.gate?.requiredFacts ?? []), ...shared]) && !gapCoveredByFiredCard(e.compiled.rec.dataGapCoveredBy, fired),
+  );
   const gap = renderDataGapCard(lacking, ctx);
   if (gap !== undefined) out.push({ card: gap, recommendationIds: lacking.map((e) => e.compiled.rec.id) });
   return out;

@@ -86,6 +86,8 @@ export interface Recommendation {
   readonly when?: ConditionNode;
   readonly exclusions?: ConditionNode;
   readonly requiredFacts?: readonly string[];
+  /** Recommendations whose card, when it fires, already asks for what this one lacks (no data-gap entry then). */
+  readonly dataGapCoveredBy?: readonly string[];
   readonly interpretationNotes?: readonly LocalizedText[];
   readonly card?: CardSpec;
   readonly orderChecks?: readonly OrderCheck[];

@@ -106,3 +106,19 @@ describe('display data', () => {
     expect(problems()).toMatch(/gatingFacts: unknown fact 'curativeIntent'/);
   });
 });
+
+describe('dataGapCoveredBy', () => {
+  test('the shipped cross-reference loads', () => {
+    expect(problems()).toBe('');
+  });
+
+  test('naming an unknown recommendation fails the load, naming the entry', () => {
+    edit('recommendations/R-AE-8.yaml', 'dataGapCoveredBy: [R-AE-7]', 'dataGapCoveredBy: [R-AE-99]');
+    expect(problems()).toMatch(/R-AE-8\.yaml \(R-AE-8\): dataGapCoveredBy 'R-AE-99' must name another recommendation/);
+  });
+
+  test('naming itself fails the load', () => {
+    edit('recommendations/R-AE-8.yaml', 'dataGapCoveredBy: [R-AE-7]', 'dataGapCoveredBy: [R-AE-8]');
+    expect(problems()).toMatch(/dataGapCoveredBy 'R-AE-8' must name another recommendation/);
+  });
+});

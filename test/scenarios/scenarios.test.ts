@@ -91,6 +91,11 @@ describe.each(scenarios.map((s) => [s.path, s] as const))('%s', (_path, scenario
       for (const fact of want.dataGap.inputs ?? []) expect({ fact, listed: inputs.includes(fact) }).toEqual({ fact, listed: true });
     }
     if (want.noDataGap === true) expect(gaps).toHaveLength(0);
+    for (const id of want.noDataGapFor ?? []) {
+      const listed = gaps.flatMap((g) => (own(g).notEvaluable ?? []).map((n) => n.id));
+      expect({ id, onDataGapCard: listed.includes(id) }).toEqual({ id, onDataGapCard: false });
+      expect({ id, reportedNotEvaluable: (result.extension.notEvaluable ?? []).some((n) => n.id === id) }).toEqual({ id, reportedNotEvaluable: true });
+    }
 
     const body = { cards: result.cards, extension: { 'org.hcc-cds': responseExtension(result.extension, []) } };
     expect(validateCdsResponse(body)).toEqual([]);

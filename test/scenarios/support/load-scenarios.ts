@@ -24,6 +24,8 @@ export interface Expectations {
   readonly dataGap?: { readonly recommendations: readonly string[]; readonly inputs?: readonly string[] };
   /** patient-view: no data-gap card at all. */
   readonly noDataGap?: true;
+  /** Recommendations that must not be listed on a data-gap card (their need is asked for elsewhere). */
+  readonly noDataGapFor?: readonly string[];
 }
 
 /** One vignette. */
