@@ -3,20 +3,16 @@
  * § Configuration, `languagePolicy`): by default the request (an EHR knows its user's language), and always the
  * configured one when a hospital sets `languagePolicy: "configured"`. Real engine, real cards, over HTTP.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Bundle, FhirResource } from 'fhir/r4';
 import request from 'supertest';
 import { parseConfig } from '../../src/config';
-import { projectRoot } from '../../src/config/project-root';
 import { cardLanguage } from '../../src/http/language';
 import { loadEngine } from '../../src/knowledge/load-engine';
 import { fillPrefetch } from '../../scripts/lib/prefetch-fill';
 import { patientViewRequest } from '../support/hook-requests';
+import { currentFixtureResources } from '../support/current-fixture';
 import { buildTestApp } from '../support/test-app';
 
-const fixture = JSON.parse(readFileSync(join(projectRoot(), 'test', 'fixtures', 'fhir', 'patient-cnlc-iiia-pvtt-child-pugh-a-naive.json'), 'utf8')) as Bundle;
-const resources = (fixture.entry ?? []).map((e) => e.resource as FhirResource);
+const resources = currentFixtureResources('patient-cnlc-iiia-pvtt-child-pugh-a-naive.json');
 const patientId = 'hcc-iiia-naive';
 const engine = loadEngine();
 const PV = '/cds-services/hcc-consensus-patient-view';

@@ -4,12 +4,10 @@
  * fallback calls and failures, replay refusals and event-loop lag; no patient id, token or path in any label;
  * optional bearer protection; off when disabled.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Bundle, FhirResource } from 'fhir/r4';
 import request from 'supertest';
 import { fillPrefetch } from '../../scripts/lib/prefetch-fill';
-import { projectRoot } from '../../src/config/project-root';
+import { currentFixtureResources } from '../support/current-fixture';
 import { loadEngine } from '../../src/knowledge/load-engine';
 import { createInMemoryReplayStore } from '../../src/auth/in-memory-replay-store';
 import { createJwtVerifier } from '../../src/auth/jwt-verifier';
@@ -89,8 +87,7 @@ describe('GET /metrics', () => {
     const metrics = metricsFor();
     const engine = loadEngine();
     const t = buildTestApp({ engine: countingEngine(engine, metrics), metrics });
-    const fixture = JSON.parse(readFileSync(join(projectRoot(), 'test', 'fixtures', 'fhir', 'patient-cnlc-iiia-pvtt-child-pugh-a-naive.json'), 'utf8')) as Bundle;
-    const resources = (fixture.entry ?? []).map((e) => e.resource as FhirResource);
+    const resources = currentFixtureResources('patient-cnlc-iiia-pvtt-child-pugh-a-naive.json');
     const prefetch = fillPrefetch(engine.prefetchFor('patient-view'), resources, { patientId: 'hcc-iiia-naive', userId: 'Practitioner/doc' });
     const full = await request(t.app).post(PV).set('Authorization', t.auth(PV)).send(patientViewRequest({ context: { userId: 'Practitioner/doc', patientId: 'hcc-iiia-naive' }, prefetch })).expect(200);
     // Every key but the patient says "no data" (null): recommendations needing labs or staging are not evaluable.

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { nullOrEmptyProblems, validateCdsResponse } from '../../src/cds-hooks/validator';
+import { daysBetween, shiftDates } from '../../src/demo-fhir/shift-dates';
 import { compileFhirServerAllowlist } from '../../src/fhir/fhir-server-allowlist';
 import { loadEngine } from '../../src/knowledge/load-engine';
 import type { Language } from '../../src/pipeline/engine';
@@ -70,8 +71,10 @@ describe('no null or empty value in any response', () => {
     const bare = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }] };
     const bodies = [buildHookRequest({ hook: 'patient-view', bundle: bare, prefetchTemplates: engine.prefetchFor('patient-view'), hookInstance: randomUUID(), userId: 'Practitioner/x', now })];
     const withCards = loadScenarios().find((s) => s.hook === 'patient-view' && (s.expect.fires ?? []).length > 0)!;
-    const bundle = { resourceType: 'Bundle', type: 'collection', entry: withCards.resources.map((resource) => ({ resource })) };
-    bodies.push(buildHookRequest({ hook: 'patient-view', bundle, prefetchTemplates: engine.prefetchFor('patient-view'), hookInstance: randomUUID(), userId: 'Practitioner/x', now: new Date(withCards.at) }));
+    // The app's clock is today: the vignette's record is shifted from its own moment to today so its results are current.
+    const current = shiftDates(withCards.resources, daysBetween(new Date(withCards.at), now));
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: current.map((resource) => ({ resource })) };
+    bodies.push(buildHookRequest({ hook: 'patient-view', bundle, prefetchTemplates: engine.prefetchFor('patient-view'), hookInstance: randomUUID(), userId: 'Practitioner/x', now }));
     const before = responsesSeen();
     let cards = 0;
     for (const body of bodies) {

@@ -12,16 +12,15 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import type { Bundle, FhirResource } from 'fhir/r4';
 import { Pool } from 'pg';
 import { send, type Answer } from '../../scripts/lib/http-client';
 import { createIssuer } from '../../scripts/lib/jwt-signer';
 import { fillPrefetch } from '../../scripts/lib/prefetch-fill';
 import { builtServerEntry, freePort, startProcess, writeServiceConfig, type RunningServer } from '../../scripts/lib/server-process';
 import { projectRoot } from '../../src/config/project-root';
+import { currentFixtureResources } from '../support/current-fixture';
 import { loadEngine } from '../../src/knowledge/load-engine';
 import { testDatabase, type TestDatabase } from '../support/postgres';
 
@@ -33,9 +32,9 @@ const PV = '/cds-services/hcc-consensus-patient-view';
 const issuer = createIssuer('https://ehr.hospital.test');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
 
-const fixture = JSON.parse(readFileSync(join(projectRoot(), 'test', 'fixtures', 'fhir', 'patient-cnlc-iiia-pvtt-child-pugh-a-naive.json'), 'utf8')) as Bundle;
+const fixtureResources = currentFixtureResources('patient-cnlc-iiia-pvtt-child-pugh-a-naive.json');
 const patientId = 'hcc-iiia-naive';
-const prefetch = fillPrefetch(loadEngine().prefetchFor('patient-view'), (fixture.entry ?? []).map((e) => e.resource as FhirResource), { patientId, userId: 'Practitioner/doc' });
+const prefetch = fillPrefetch(loadEngine().prefetchFor('patient-view'), fixtureResources, { patientId, userId: 'Practitioner/doc' });
 
 let db: TestDatabase;
 let pool: Pool;
@@ -157,8 +156,10 @@ it('a jti accepted by replica A is refused by replica B (and by A again)', async
 });
 
 it("feedback posted to A appears in B's summary; feedback on a card A served is accepted by B", async () => {
-  const [first, second] = await serveCards(a, 1);
+  // Two calls, so there are two distinct cards whatever the number of cards per answer.
+  const [first, second] = await serveCards(a, 2);
   expect(first).toBeDefined();
+  expect(second).toBeDefined();
   const at = new Date().toISOString();
   const toA = await call(a, `${PV}/feedback`, feedbackBody(first ?? '', at));
   expect([toA.status, json(toA)['stored']]).toEqual([200, 1]);
