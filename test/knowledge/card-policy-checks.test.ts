@@ -2,40 +2,11 @@
  * Issue 9 knowledge-base checks (check-card-policy.ts), through loadKnowledgeBase on a copy of the real knowledge
  * base with one entry broken: the load (and so `kb --check` and boot) fails naming the entry.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadKnowledgeBase } from '../../src/knowledge/load-knowledge-base';
-import { defaultKnowledgeDir } from '../../src/knowledge/read-knowledge-files';
-import { BootError } from '../../src/shared/errors';
-import { catalogueFromFiles } from './support/catalogue';
+import { useKnowledgeBaseCopy } from './support/kb-copy';
 
-const factDefinitions = catalogueFromFiles();
-let dir: string;
-
-beforeEach(() => {
-  dir = join(mkdtempSync(join(tmpdir(), 'kb-policy-')), 'hcc-consensus');
-  cpSync(defaultKnowledgeDir(), dir, { recursive: true });
-});
-afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
-
-function edit(file: string, from: string | RegExp, to: string): void {
-  const path = join(dir, file);
-  const text = readFileSync(path, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit did not apply to ${file}`);
-  writeFileSync(path, next);
-}
-
-function problems(): string {
-  try {
-    loadKnowledgeBase({ dir, factDefinitions });
-  } catch (error) {
-    if (error instanceof BootError) return error.problems.join('\n');
-    throw error;
-  }
-  return '';
-}
+const kb = useKnowledgeBaseCopy('kb-policy-');
+const { edit } = kb;
+const problems = (): string => kb.problems().join('\n');
 
 describe('indicator policy', () => {
   test('the repository knowledge base passes every card check', () => {

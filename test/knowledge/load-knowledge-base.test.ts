@@ -1,38 +1,13 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cpSync } from 'node:fs';
 import { thoroughKbValidators } from '../../src/knowledge/kb-schemas';
 import { loadKnowledgeBase } from '../../src/knowledge/load-knowledge-base';
-import { defaultKnowledgeDir } from '../../src/knowledge/read-knowledge-files';
-import { BootError } from '../../src/shared/errors';
 import { catalogueFromFiles } from './support/catalogue';
+import { useKnowledgeBaseCopy } from './support/kb-copy';
 
 const factDefinitions = catalogueFromFiles();
-let dir: string;
-
-beforeEach(() => {
-  dir = join(mkdtempSync(join(tmpdir(), 'kb-')), 'hcc-consensus');
-  cpSync(defaultKnowledgeDir(), dir, { recursive: true });
-});
-afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
-
-function edit(file: string, from: string | RegExp, to: string): void {
-  const path = join(dir, file);
-  const text = readFileSync(path, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit did not apply to ${file}`);
-  writeFileSync(path, next);
-}
-
-function problems(): readonly string[] {
-  try {
-    loadKnowledgeBase({ dir, factDefinitions });
-  } catch (error) {
-    if (error instanceof BootError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const kbCopy = useKnowledgeBaseCopy('kb-');
+const { edit, problems } = kbCopy;
 
 describe('loadKnowledgeBase', () => {
   test('the knowledge base in the repository loads with every recommendation of clinical.md §1.3', () => {
@@ -77,7 +52,7 @@ describe('loadKnowledgeBase', () => {
   });
 
   test('a duplicate recommendation id is a boot error', () => {
-    cpSync(join(dir, 'recommendations', 'R-RT-1.yaml'), join(dir, 'recommendations', 'R-RT-9.yaml'));
+    cpSync(join(kbCopy.dir(), 'recommendations', 'R-RT-1.yaml'), join(kbCopy.dir(), 'recommendations', 'R-RT-9.yaml'));
     expect(problems().join('\n')).toMatch(/duplicate recommendation id 'R-RT-1'/);
   });
 
